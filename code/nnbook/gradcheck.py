@@ -1,0 +1,145 @@
+"""Finite differences: the independent check of a backpropagation (chapter 13).
+
+Lecture 000 (反向传播的效率): the forward difference
+
+    ∂E/∂w_ji ≈ [E(w_ji + ε) − E(w_ji)] / ε                  error O(ε)
+
+and the central (symmetric) difference
+
+    ∂E/∂w_ji ≈ [E(w_ji + ε) − E(w_ji − ε)] / (2ε)           error O(ε²)
+
+each cost O(W) evaluations of the O(W) error, O(W²) in all, against O(W) for
+backpropagation; so they check backprop, they do not replace it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["forward_difference", "central_difference", "numerical_gradient", "numerical_jacobian",
+           "relative_error", "compare", "Comparison"]
+
+
+def _perturbed(f, x, i, step):
+    x = x.copy()
+    x.flat[i] += step
+    return f(x)
+
+
+def forward_difference(f, x, eps=1e-6):
+    """Forward-difference gradient of a scalar function f at x.
+
+    Parameters
+    ----------
+    f : callable, array of shape ``x.shape`` -> float
+    x : ndarray, any shape (copied, never modified)
+    eps : float
+
+    Returns
+    -------
+    ndarray, shape of ``x``: (f(x + ε e_i) − f(x)) / ε for every element i.
+    """
+    x = np.array(x, dtype=np.float64)
+    f0 = f(x.copy())
+    g = np.empty_like(x)
+    for i in range(x.size):
+        g.flat[i] = (_perturbed(f, x, i, eps) - f0) / eps
+    return g
+
+
+def central_difference(f, x, eps=1e-5):
+    """Central-difference gradient (f(x + ε e_i) − f(x − ε e_i)) / 2ε, shape of ``x``."""
+    x = np.array(x, dtype=np.float64)
+    g = np.empty_like(x)
+    for i in range(x.size):
+        g.flat[i] = (_perturbed(f, x, i, eps) - _perturbed(f, x, i, -eps)) / (2 * eps)
+    return g
+
+
+def numerical_gradient(f, x, eps=None, method="central"):
+    """Gradient of a scalar function by ``"central"`` (default ε = 1e-5) or ``"forward"`` (1e-6) differences."""
+    if method == "central":
+        return central_difference(f, x, 1e-5 if eps is None else eps)
+    if method == "forward":
+        return forward_difference(f, x, 1e-6 if eps is None else eps)
+    raise ValueError(f"method must be 'central' or 'forward'; got {method!r}")
+
+
+def numerical_jacobian(f, x, eps=1e-6):
+    """Central-difference Jacobian of a vector function.
+
+    Parameters
+    ----------
+    f : callable, array of shape ``x.shape`` -> array of shape (M,) (or any shape, flattened)
+    x : ndarray, any shape
+
+    Returns
+    -------
+    ndarray, shape (M, x.size): J[k, i] = ∂f_k/∂x_i.
+    """
+    x = np.array(x, dtype=np.float64)
+    cols = [(np.ravel(_perturbed(f, x, i, eps)) - np.ravel(_perturbed(f, x, i, -eps))) / (2 * eps)
+            for i in range(x.size)]
+    return np.stack(cols, axis=1)
+
+
+def relative_error(a, b, floor=1e-12):
+    """max_i |a_i − b_i| / max(|a_i| + |b_i|, floor): a scale-free distance of two arrays."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"cannot compare shapes {a.shape} and {b.shape}")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+
+
+@dataclass
+class Comparison:
+    """The outcome of :func:`compare`: exact / close / max difference, shown as one line."""
+
+    name: str
+    exact: bool
+    close: bool
+    max_diff: float
+    rel_error: float
+    shape: tuple
+
+    def __bool__(self):
+        return self.close
+
+    def __repr__(self):
+        return (f"{self.name:<16s} | exact: {str(self.exact):5s} | close: {str(self.close):5s} | "
+                f"max diff: {self.max_diff:.2e} | rel err: {self.rel_error:.2e}")
+
+    def _repr_html_(self):
+        colour = "#1a7f37" if self.close else "#cf222e"
+        return (f"<code>{self.name}</code> &nbsp; exact: <b>{self.exact}</b> &nbsp; "
+                f"close: <b style='color:{colour}'>{self.close}</b> &nbsp; "
+                f"max diff: {self.max_diff:.2e} &nbsp; rel err: {self.rel_error:.2e}")
+
+
+def compare(name, mine, reference, rtol=1e-7, atol=1e-10) -> Comparison:
+    """Compare an array with a trusted one and say so in one line.
+
+    Parameters
+    ----------
+    name : str
+        What is compared (for example ``"dW1"``).
+    mine, reference : array_like of the same shape
+    rtol, atol : float
+        Tolerances of ``close`` (numpy.allclose semantics).
+
+    Examples
+    --------
+    >>> compare("dW", np.ones(3), np.ones(3) + 1e-12)       # doctest: +ELLIPSIS
+    dW               | exact: False | close: True  | max diff: 1.00e-12 | ...
+    """
+    a = np.asarray(mine)
+    b = np.asarray(reference)
+    if a.shape != b.shape:
+        raise ValueError(f"{name}: shape {a.shape} differs from the reference shape {b.shape}")
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    return Comparison(name, bool(np.array_equal(a, b)), bool(np.allclose(a64, b64, rtol=rtol, atol=atol)),
+                      float(np.max(np.abs(a64 - b64))) if a.size else 0.0, relative_error(a64, b64), a.shape)
