@@ -92,12 +92,12 @@ class Activation:
 def sigmoid() -> Activation:
     """Logistic sigmoid σ(a) = 1/(1+e^{-a}); σ' = σ(1-σ); σ'' = σ'(1-2σ)."""
     def dh(a):
-        s = _sigmoid(a)
-        return s * (1 - s)
+        a = _float(a)
+        return _sigmoid(a) * _sigmoid(-a)          # = σ(1 − σ), accurate for large |a| too
 
     def d2h(a):
-        s = _sigmoid(a)
-        return s * (1 - s) * (1 - 2 * s)
+        a = _float(a)
+        return _sigmoid(a) * _sigmoid(-a) * (1 - 2 * _sigmoid(a))
     return Activation("sigmoid", _sigmoid, dh, d2h, chinese="Sigmoid 型函数 (Logistic 函数)")
 
 
@@ -166,8 +166,8 @@ def elu(gamma: float = 1.0) -> Activation:
 def softplus() -> Activation:
     """Softplus ln(1 + e^a); derivative σ(a); second derivative σ(a)(1 − σ(a))."""
     def d2h(a):
-        s = _sigmoid(a)
-        return s * (1 - s)
+        a = _float(a)
+        return _sigmoid(a) * _sigmoid(-a)
     return Activation("softplus", _softplus, _sigmoid, d2h, chinese="Softplus 函数")
 
 
@@ -179,13 +179,13 @@ def swish(beta: float = 1.0) -> Activation:
 
     def dh(a):
         a = _float(a)
-        s = _sigmoid(beta * a)
-        return s + beta * a * s * (1 - s)
+        s, s_minus = _sigmoid(beta * a), _sigmoid(-beta * a)      # σ(βa), 1 − σ(βa)
+        return s + beta * a * s * s_minus
 
     def d2h(a):
         a = _float(a)
-        s = _sigmoid(beta * a)
-        ds = beta * s * (1 - s)                      # d/da σ(βa)
+        s, s_minus = _sigmoid(beta * a), _sigmoid(-beta * a)
+        ds = beta * s * s_minus                      # d/da σ(βa)
         return 2 * ds + beta * a * ds * (1 - 2 * s)
     return Activation("swish", h, dh, d2h, chinese="Swish 函数", params={"beta": beta})
 
@@ -219,7 +219,8 @@ class PReLU:
     has_second_derivative = True
 
     def __init__(self, gamma):
-        self.gamma = np.array(gamma, dtype=float, ndmin=1)
+        gamma = np.array(gamma, ndmin=1)
+        self.gamma = gamma if np.issubdtype(gamma.dtype, np.floating) else gamma.astype(np.float64)
 
     @property
     def params(self):

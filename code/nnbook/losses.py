@@ -38,6 +38,12 @@ def _reduce(per_sample, reduction):
     raise ValueError(f"reduction must be 'sum', 'mean' or 'none', got {reduction!r}")
 
 
+def _float_array(A):
+    """``A`` as an array of its own floating dtype (float64 for integers and lists)."""
+    A = np.asarray(A)
+    return A if np.issubdtype(A.dtype, np.floating) else A.astype(np.float64)
+
+
 def _as_2d(name, A):
     A = np.asarray(A)
     if A.ndim == 1:
@@ -55,10 +61,11 @@ def _same_shape(Y, T):
 
 def logsumexp(A, axis=-1, keepdims=False):
     """ln Σ_k e^{a_k}, computed as m + ln Σ_k e^{a_k − m} with m = max_k a_k (no overflow)."""
-    A = np.asarray(A, dtype=np.result_type(A, np.float32))
+    A = _float_array(A)
     m = np.max(A, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, 0)
-    out = m + np.log(np.sum(np.exp(A - m), axis=axis, keepdims=True))
+    with np.errstate(divide="ignore"):                   # a row of −inf has ln 0 = −inf, as it should
+        out = m + np.log(np.sum(np.exp(A - m), axis=axis, keepdims=True))
     return out if keepdims else np.squeeze(out, axis=axis)
 
 
@@ -74,14 +81,14 @@ def softmax(A, axis=-1):
     -------
     ndarray, shape (N, K); each row sums to 1.
     """
-    A = np.asarray(A, dtype=np.result_type(A, np.float32))
+    A = _float_array(A)
     E = np.exp(A - np.max(A, axis=axis, keepdims=True))
     return E / np.sum(E, axis=axis, keepdims=True)
 
 
 def log_softmax(A, axis=-1):
     """ln y_k = a_k − ln Σ_j e^{a_j}, stable; shape of ``A``."""
-    A = np.asarray(A, dtype=np.result_type(A, np.float32))
+    A = _float_array(A)
     return A - logsumexp(A, axis=axis, keepdims=True)
 
 
@@ -101,7 +108,10 @@ def one_hot(t, K=None, dtype=np.float64):
     t = np.asarray(t)
     if t.ndim != 1 or not np.issubdtype(t.dtype, np.integer):
         raise ValueError(f"class labels must be integers of shape (N,); got {t.dtype} {t.shape}")
-    K = int(t.max()) + 1 if K is None else K
+    if K is None:
+        if t.size == 0:
+            raise ValueError("give the number of classes K for an empty label array")
+        K = int(t.max()) + 1
     if t.size and (t.min() < 0 or t.max() >= K):
         raise ValueError(f"class labels must lie in 0..{K - 1}")
     T = np.zeros((t.size, K), dtype=dtype)
@@ -147,15 +157,15 @@ def binary_cross_entropy_with_logits(A, T, reduction="sum"):
     return _reduce(np.sum(softplus - T * A, axis=1), reduction)
 
 
-def _targets(T, K, dtype):
-    """Integer labels (N,) or one-hot (N, K) -> one-hot (N, K)."""
+def _targets(T, N, K, dtype):
+    """Integer labels (N,) or one-hot (N, K) -> one-hot (N, K); any other shape is an error."""
     T = np.asarray(T)
-    if T.ndim == 1 and np.issubdtype(T.dtype, np.integer):
+    if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and T.shape == (N,):
         return one_hot(T, K, dtype=dtype)
-    if T.ndim == 2 and T.shape[1] == K:
+    if T.shape == (N, K):
         return T
-    raise ValueError(f"targets must be integer labels of shape (N,) or one-hot of shape (N, {K}); "
-                     f"got {T.dtype} {T.shape}")
+    raise ValueError(f"targets must be integer labels of shape (N,) = ({N},) or one-hot of shape "
+                     f"(N, K) = ({N}, {K}); got {T.dtype} {T.shape}")
 
 
 def cross_entropy(Y, T, reduction="sum", eps=None):
@@ -168,7 +178,7 @@ def cross_entropy(Y, T, reduction="sum", eps=None):
     T : ndarray, shape (N,) of int or (N, K) one-hot
     """
     Y = _as_2d("Y", Y)
-    T = _targets(T, Y.shape[1], Y.dtype)
+    T = _targets(T, Y.shape[0], Y.shape[1], Y.dtype)
     eps = np.finfo(np.result_type(Y, np.float32)).tiny if eps is None else eps
     return _reduce(-np.sum(T * np.log(np.maximum(Y, eps)), axis=1), reduction)
 
@@ -183,7 +193,7 @@ def softmax_cross_entropy(A, T, reduction="sum"):
     T : ndarray, shape (N,) of int or (N, K) one-hot
     """
     A = _as_2d("A", A)
-    T = _targets(T, A.shape[1], A.dtype)
+    T = _targets(T, A.shape[0], A.shape[1], A.dtype)
     return _reduce(-np.sum(T * log_softmax(A), axis=1), reduction)
 
 
@@ -219,6 +229,10 @@ def output_delta(Y, T):
     Y = _as_2d("Y", Y)
     T = np.asarray(T)
     if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and Y.shape[1] > 1:
+        if T.shape != (Y.shape[0],):
+            raise ValueError(f"integer labels must have shape (N,) = ({Y.shape[0]},); got {T.shape}")
+        if T.size and (T.min() < 0 or T.max() >= Y.shape[1]):
+            raise ValueError(f"class labels must lie in 0..{Y.shape[1] - 1}")
         D = Y.copy()
         D[np.arange(Y.shape[0]), T] -= 1
         return D

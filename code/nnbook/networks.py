@@ -132,6 +132,9 @@ class MLP:
         loss = {v: k for k, v in LOSS_NAMES.items()}[output] if loss is None else loss
         if loss not in LOSS_NAMES:
             raise ValueError(f"loss must be one of {list(LOSS_NAMES)}; got {loss!r}")
+        if output == "identity" and loss in ("bce", "ce"):
+            raise ValueError(f"the {loss!r} error needs probabilities: pair it with a sigmoid or softmax "
+                             "output, not an identity output")
         self.sizes, self.output, self.loss_name, self.skip = sizes, output, loss, bool(skip)
         self.dtype = np.dtype(dtype)
         L = self.L
@@ -151,10 +154,9 @@ class MLP:
     # --- construction helpers ----------------------------------------------------------
     def _make_activation(self, spec, n):
         if isinstance(spec, str) and spec.lower() == "prelu":
-            return _act.PReLU(np.full(n, 0.25))
+            return _act.PReLU(np.full(n, 0.25, dtype=self.dtype))
         if isinstance(spec, _act.PReLU):
-            g = np.broadcast_to(spec.gamma, (n,)).copy()
-            return _act.PReLU(g)
+            return _act.PReLU(np.broadcast_to(spec.gamma, (n,)).astype(self.dtype))
         return _act.get(spec)
 
     def _init_matrix(self, rng, init, fan_in, fan_out, relu_like):
@@ -276,17 +278,21 @@ class MLP:
     def _targets(self, T, N):
         T = np.asarray(T)
         K = self.sizes[-1]
-        if self.output == "softmax" and T.ndim == 1 and np.issubdtype(T.dtype, np.integer):
+        labels = self.output == "softmax" and T.ndim == 1 and np.issubdtype(T.dtype, np.integer)
+        if labels and T.shape == (N,):
             T = _loss.one_hot(T, K, dtype=self.dtype)
-        if T.ndim == 1 and K == 1:
+        elif T.ndim == 1 and K == 1 and T.shape == (N,):
             T = T[:, None]
         if T.shape != (N, K):
             raise ValueError(f"T must have shape (N, K) = ({N}, {K})"
-                             f"{' or integer labels (N,)' if self.output == 'softmax' else ''}; got {T.shape}")
+                             f"{f' or integer labels (N,) = ({N},)' if self.output == 'softmax' else ''}; "
+                             f"got {T.shape}")
         return T.astype(self.dtype, copy=False)
 
     def error_from_cache(self, cache: Cache, T, reduction="sum", l2=0.0):
         """The error E of the outputs in ``cache`` against targets ``T`` (+ ½λ‖W‖²)."""
+        if reduction not in ("sum", "mean"):
+            raise ValueError(f"reduction must be 'sum' or 'mean'; got {reduction!r}")
         T = self._targets(T, cache.y.shape[0])
         A = cache.a[-1]
         if self.loss_name == "ce" and self.output == "softmax":
