@@ -13,9 +13,8 @@ SHARED_DATA := $(abspath ../shared/data)
 ifneq ($(wildcard $(SHARED_DATA)/mnist/SHA256SUMS),)
 export NNBOOK_DATA ?= $(SHARED_DATA)
 endif
-# No progress bars and a non-interactive matplotlib in builds and tests.
+# No progress bars in builds and tests (pages still draw their figures inline).
 export NNBOOK_QUIET := 1
-export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 # Keep tests and builds away from the user's real progress file and caches.
 export NNBOOK_PROGRESS ?= $(CURDIR)/_build/.nnbook/progress.json

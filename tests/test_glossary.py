@@ -1,0 +1,41 @@
+"""The glossary appendix covers every Chinese term the chapters introduce, and only the lectures' own terms."""
+
+from pathlib import Path
+
+import pytest
+
+from nnbook.glossary import chinese_terms_in, terms
+
+ROOT = Path(__file__).resolve().parents[1]
+LECTURES = ROOT.parent / "shared" / "lectures"
+PAGES = sorted((ROOT / "book").glob("*.md"))
+
+
+def test_glossary_terms_are_unique_and_complete_rows():
+    zh = [t.zh for t in terms()]
+    assert len(zh) == len(set(zh)), "a Chinese term is listed twice"
+    assert all(t.en and t.chapter for t in terms())
+
+
+def test_glossary_chapters_exist():
+    missing = {t.chapter for t in terms() if not (ROOT / "book" / f"{t.chapter}.md").exists()}
+    assert not missing, f"glossary terms point at pages that do not exist: {sorted(missing)}"
+
+
+@pytest.mark.skipif(not LECTURES.exists(), reason="the lectures are read from ../shared (CI has them)")
+def test_every_glossary_term_is_used_by_a_lecture():
+    text = "".join(p.read_text(encoding="utf-8") for p in LECTURES.glob("0*.txt"))
+    foreign = [t.zh for t in terms() if t.zh not in text]
+    assert not foreign, f"glossary terms that no lecture uses: {foreign}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_every_chinese_term_a_page_introduces_is_in_the_glossary(page):
+    known = {t.zh for t in terms()}
+    unknown = sorted(set(chinese_terms_in(page.read_text(encoding="utf-8"))) - known)
+    assert not unknown, f"{page.name} introduces Chinese terms missing from code/nnbook/glossary.tsv: {unknown}"
+
+
+def test_chinese_terms_are_found_in_parentheses_but_not_in_code():
+    text = "error backpropagation (误差反向传播) and `x (代码)` and (批处理, batch; 随机梯度下降)"
+    assert chinese_terms_in(text) == ["误差反向传播", "批处理", "随机梯度下降"]
