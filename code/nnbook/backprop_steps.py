@@ -1,0 +1,292 @@
+"""Error backpropagation one sample at a time, unit by unit (chapter 10).
+
+This module is written to read like lecture 000's slide 反向传播算法 (the four steps),
+with an explicit loop over the units of every layer — slow, but every line is one
+formula of the slide. The package's network does the same computation for a whole
+batch with matrix products (:meth:`nnbook.networks.MLP.backward`); chapter 10 checks
+that both give the same numbers.
+
+For one sample (x_n, t_n):
+
+1. forward propagate   a_j = Σ_i w_ji z_i + b_j,   z_j = h(a_j)   (z_i = x_i in layer 1);
+2. output deltas       δ_k = y_k − t_k;
+3. hidden deltas       δ_j = h'(a_j) Σ_k w_kj δ_k,   from the last hidden layer back;
+4. derivatives         ∂E_n/∂w_ji = δ_j z_i,   ∂E_n/∂b_j = δ_j.
+
+For a batch, E = Σ_n E_n, so ∂E/∂w_ji = Σ_n ∂E_n/∂w_ji (:func:`backprop_batch`).
+
+Step 2 holds for the canonical pairs (identity + sum of squares, sigmoid + binary
+cross-entropy, softmax + cross-entropy, chapter 12). Lecture 002's network uses the
+sigmoid f at the outputs *with* the sum of squares; its BP-1 keeps the factor f':
+δ_k = (y_k − t_k) f'(a_k). Both are handled.
+
+All arithmetic is in Python floats (float64); results are cast to the network's dtype.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List
+
+import numpy as np
+
+from . import activations as _act
+from .networks import LOSS_NAMES, Cache, Gradients
+
+__all__ = ["SampleCache", "forward_propagate", "output_deltas", "hidden_deltas",
+           "weight_derivatives", "backprop_sample", "backprop_batch", "sample_error",
+           "error_from_net_inputs"]
+
+
+@dataclass
+class SampleCache:
+    """The forward pass of one sample.
+
+    Attributes
+    ----------
+    a : list of ndarray
+        ``a[l-1]`` = a^(l), net inputs of layer l, shape (n_l,), l = 1..L.
+    z : list of ndarray
+        ``z[0]`` = x (D,), ``z[l]`` = z^(l) = h(a^(l)), shape (n_l,), l = 1..L-1.
+    y : ndarray
+        Outputs, shape (K,).
+    """
+
+    a: List[np.ndarray]
+    z: List[np.ndarray]
+    y: np.ndarray
+
+
+def _check_net(net):
+    if net.skip:
+        raise NotImplementedError("backprop_steps follows the lecture's layered network: no skip-layer weights")
+    if any(isinstance(h, _act.PReLU) for h in net.h):
+        raise NotImplementedError("backprop_steps has no learnable activation parameters (PReLU γ)")
+
+
+def _target(net, t):
+    t = np.asarray(t)
+    K = net.sizes[-1]
+    if net.output == "softmax" and t.ndim == 0 and np.issubdtype(t.dtype, np.integer):
+        one_hot = np.zeros(K)
+        one_hot[int(t)] = 1.0
+        return one_hot
+    t = np.asarray(t, dtype=np.float64).reshape(-1)
+    if t.shape != (K,):
+        raise ValueError(f"t must have shape ({K},); got {np.shape(t)}")
+    return t
+
+
+def forward_propagate(net, x) -> SampleCache:
+    """Step 1: propagate one input vector forward, unit by unit.
+
+    a_j = Σ_i w_ji z_i + b_j and z_j = h(a_j) for every hidden unit; the outputs are
+    y = σ(a^(L)) with the network's output activation.
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    x : ndarray, shape (D,)
+
+    Returns
+    -------
+    SampleCache
+    """
+    _check_net(net)
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    if x.shape != (net.sizes[0],):
+        raise ValueError(f"x must have shape ({net.sizes[0]},); got {x.shape}")
+    a_list, z_list = [], [x]
+    z_prev = x
+    for l in range(1, net.L + 1):
+        W, b = net.W[l - 1], net.b[l - 1]
+        n_l, n_prev = W.shape
+        a = np.zeros(n_l)
+        for j in range(n_l):                                       # every unit j of layer l
+            a[j] = float(b[j]) + sum(float(W[j, i]) * z_prev[i] for i in range(n_prev))
+        a_list.append(a)
+        if l < net.L:
+            h = net.h[l - 1]
+            z_prev = np.array([float(h.h(a[j])) for j in range(n_l)])   # z_j = h(a_j)
+            z_list.append(z_prev)
+    y = np.asarray(net.output_activation(a_list[-1][None, :]), dtype=np.float64)[0]
+    return SampleCache(a_list, z_list, y)
+
+
+def output_deltas(net, cache: SampleCache, t) -> np.ndarray:
+    """Step 2: the output units' deltas δ_k = ∂E_n/∂a_k.
+
+    δ_k = y_k − t_k for the canonical output/error pairs; for sigmoid outputs with the
+    sum-of-squares error (lecture 002, BP-1) δ_k = (y_k − t_k) σ'(a_k) = (y_k − t_k) y_k (1 − y_k).
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    cache : SampleCache
+    t : ndarray, shape (K,) (or an integer label for softmax outputs)
+
+    Returns
+    -------
+    ndarray, shape (K,)
+    """
+    t = _target(net, t)
+    y = cache.y
+    K = len(y)
+    delta = np.zeros(K)
+    canonical = LOSS_NAMES[net.loss_name] == net.output
+    if not canonical and not (net.loss_name == "sse" and net.output == "sigmoid"):
+        raise NotImplementedError(f"output {net.output!r} with error {net.loss_name!r}: use MLP.backward")
+    for k in range(K):
+        delta[k] = y[k] - t[k]                                     # δ_k = y_k − t_k
+        if not canonical:
+            delta[k] *= y[k] * (1.0 - y[k])                        # BP-1: × f'(a_k)
+    return delta
+
+
+def hidden_deltas(h, a, W_next, delta_next) -> np.ndarray:
+    """Step 3: backpropagate the deltas one layer, δ_j = h'(a_j) Σ_k w_kj δ_k.
+
+    Parameters
+    ----------
+    h : nnbook.activations.Activation
+        The activation of this hidden layer.
+    a : ndarray, shape (n_l,)
+        Net inputs a_j of this layer.
+    W_next : ndarray, shape (n_{l+1}, n_l)
+        W^(l+1): element w_kj connects unit j of this layer to unit k of the next.
+    delta_next : ndarray, shape (n_{l+1},)
+        The deltas δ_k of the next layer.
+
+    Returns
+    -------
+    ndarray, shape (n_l,)
+    """
+    n_next, n = np.shape(W_next)
+    delta = np.zeros(n)
+    for j in range(n):
+        back = sum(float(W_next[k, j]) * float(delta_next[k]) for k in range(n_next))   # Σ_k w_kj δ_k
+        delta[j] = float(h.dh(a[j])) * back                                              # × h'(a_j)
+    return delta
+
+
+def weight_derivatives(delta, z_prev):
+    """Step 4: ∂E_n/∂w_ji = δ_j z_i and ∂E_n/∂b_j = δ_j for one layer.
+
+    Parameters
+    ----------
+    delta : ndarray, shape (n_l,)
+        δ_j at the output end of each weight.
+    z_prev : ndarray, shape (n_{l-1},)
+        z_i at the input end of each weight (x_i for the first layer).
+
+    Returns
+    -------
+    dW : ndarray, shape (n_l, n_{l-1})
+    db : ndarray, shape (n_l,)
+    """
+    n, n_prev = len(delta), len(z_prev)
+    dW = np.zeros((n, n_prev))
+    for j in range(n):
+        for i in range(n_prev):
+            dW[j, i] = delta[j] * z_prev[i]                        # δ_j z_i
+    db = np.array([delta[j] for j in range(n)], dtype=np.float64)   # the bias's input is 1
+    return dW, db
+
+
+def backprop_sample(net, x, t) -> Gradients:
+    """The four steps for one sample: ∂E_n/∂(every weight and bias).
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    x : ndarray, shape (D,)
+    t : ndarray, shape (K,) (or an integer label for softmax outputs)
+
+    Returns
+    -------
+    Gradients
+        ``W[l-1]`` = ∂E_n/∂W^(l) (n_l, n_{l-1}), ``b[l-1]`` = ∂E_n/∂b^(l) (n_l,),
+        ``deltas[l-1]`` = δ^(l) as a (1, n_l) row.
+    """
+    cache = forward_propagate(net, x)                              # step 1
+    deltas = [None] * net.L
+    deltas[-1] = output_deltas(net, cache, t)                      # step 2
+    for l in range(net.L - 1, 0, -1):                              # step 3: layers L-1, ..., 1
+        deltas[l - 1] = hidden_deltas(net.h[l - 1], cache.a[l - 1], net.W[l], deltas[l])
+    dW, db = [], []
+    for l in range(1, net.L + 1):                                  # step 4
+        gW, gb = weight_derivatives(deltas[l - 1], cache.z[l - 1])
+        dW.append(gW.astype(net.dtype))
+        db.append(gb.astype(net.dtype))
+    return Gradients(dW, db, None, [], [d[None, :].astype(net.dtype) for d in deltas])
+
+
+def backprop_batch(net, X, T, reduction: str = "sum") -> Gradients:
+    """∂E/∂w = Σ_n ∂E_n/∂w: run :func:`backprop_sample` on every sample and add up.
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K) (or integer labels (N,) for softmax outputs)
+    reduction : {"sum", "mean"}
+        E = Σ_n E_n (lecture 000) or (1/N) Σ_n E_n (lectures 002, 004).
+
+    Returns
+    -------
+    Gradients
+        Summed (or averaged) ``W`` and ``b``; ``deltas[l-1]`` stacks the per-sample
+        δ^(l) into shape (N, n_l) (scaled by 1/N for "mean", as in ``MLP.backward``).
+    """
+    X, T = np.asarray(X), np.asarray(T)
+    N = X.shape[0]
+    if reduction not in ("sum", "mean"):
+        raise ValueError(f"reduction must be 'sum' or 'mean'; got {reduction!r}")
+    scale = 1.0 / N if reduction == "mean" else 1.0
+    dW = [np.zeros(W.shape) for W in net.W]
+    db = [np.zeros(b.shape) for b in net.b]
+    rows = [[] for _ in range(net.L)]
+    for n in range(N):
+        g = backprop_sample(net, X[n], T[n])
+        for l in range(net.L):
+            dW[l] += g.W[l]
+            db[l] += g.b[l]
+            rows[l].append(g.deltas[l][0])
+    cast = net.dtype
+    return Gradients([(scale * w).astype(cast) for w in dW], [(scale * b).astype(cast) for b in db],
+                     None, [], [(scale * np.array(r)).astype(cast) for r in rows])
+
+
+def sample_error(net, x, t) -> float:
+    """E_n, the error of one sample (the network's error function, summed over outputs)."""
+    cache = forward_propagate(net, x)
+    return error_from_net_inputs(net, net.L, cache.a[-1], t)
+
+
+def error_from_net_inputs(net, l: int, a_l, t) -> float:
+    """E_n as a function of the net inputs a^(l) of layer l (everything before l fixed).
+
+    Differentiating this function numerically gives δ^(l) = ∂E_n/∂a^(l) without
+    backpropagation — the check of BP-1 and BP-2 in chapter 10.
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    l : int
+        Layer 1..L whose net inputs are given.
+    a_l : ndarray, shape (n_l,)
+    t : ndarray, shape (K,) (or an integer label for softmax outputs)
+
+    Returns
+    -------
+    float
+    """
+    if not 1 <= l <= net.L:
+        raise ValueError(f"l must be in 1..{net.L}; got {l}")
+    a = np.asarray(a_l, dtype=np.float64)[None, :]
+    for m in range(l + 1, net.L + 1):
+        z = net.h[m - 2].h(a)
+        a = z @ np.asarray(net.W[m - 1], dtype=np.float64).T + net.b[m - 1]
+    y = np.asarray(net.output_activation(a), dtype=np.float64)
+    t = _target(net, t)[None, :]
+    return float(net.error_from_cache(Cache([a], [], y), t, reduction="sum"))

@@ -1,0 +1,369 @@
+"""Looking inside a backward pass: δ and gradient norms per layer, timing, gradient checks.
+
+Chapter 13 (lecture 000, 反向传播的效率) measures what backpropagation costs against
+finite differences: O(W) operations per gradient against O(W²), and uses central
+differences per layer to find a broken backward pass. Chapter 14 (lecture 002,
+梯度消失问题) measures how the error signals δ^(l) shrink from layer to layer.
+
+* :func:`delta_norms`, :func:`gradient_norms`, :func:`weight_changes` -- one number per
+  layer l = 1..L;
+* :func:`layer_gradient_check` -- backprop against central differences, one row per
+  parameter array (W^(1), b^(1), W^(2), ...);
+* :func:`finite_difference_errors` -- errors of forward and central differences against ε;
+* :func:`median_time`, :class:`ScalarMLP`, :func:`operation_counts`,
+  :func:`time_gradients` -- the cost of a gradient as the number of weights W grows.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from operator import mul
+from dataclasses import dataclass
+from typing import Callable, List, Sequence
+
+import numpy as np
+
+from .gradcheck import central_difference, relative_error
+
+__all__ = ["delta_norms", "gradient_norms", "weight_changes", "LayerCheck", "layer_gradient_check",
+           "finite_difference_errors", "median_time", "ScalarMLP", "operation_counts", "GradientTimings",
+           "time_gradients"]
+
+
+# --- per-layer norms (chapter 14) -------------------------------------------------------------
+
+def delta_norms(net, X, T, reduction="mean", per_unit=False) -> np.ndarray:
+    """‖δ^(l)‖ for every layer l = 1..L of a network on a batch (chapter 14).
+
+    Parameters
+    ----------
+    net : nnbook.networks.MLP
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K) (or integer labels (N,) for softmax outputs)
+    reduction : {"mean", "sum"}
+        δ of E = (1/N) Σ_n E_n or of Σ_n E_n.
+    per_unit : bool
+        Divide by √(n_l) (root-mean-square over the units of the layer instead of the
+        Frobenius norm), so that layers of different widths compare fairly.
+
+    Returns
+    -------
+    ndarray, shape (L,)
+        Entry l-1 is the Frobenius norm of δ^(l), the (N, n_l) matrix of the error
+        signals δ_j = ∂E/∂a_j of layer l; entry L-1 belongs to the output layer.
+    """
+    _, grads = net.gradient(X, T, reduction=reduction)
+    out = np.array([np.linalg.norm(d) for d in grads.deltas])
+    if per_unit:
+        out = out / np.sqrt(np.array(net.sizes[1:], dtype=float))
+    return out
+
+
+def gradient_norms(net, X, T, reduction="mean", l2=0.0) -> np.ndarray:
+    """‖∂E/∂W^(l)‖_F for every layer l = 1..L (chapter 14).
+
+    Parameters
+    ----------
+    net : MLP
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K) or labels (N,)
+    reduction : {"mean", "sum"}
+    l2 : float
+        λ of weight decay (its λW is part of the gradient).
+
+    Returns
+    -------
+    ndarray, shape (L,)
+    """
+    _, grads = net.gradient(X, T, reduction=reduction, l2=l2)
+    return np.array([np.linalg.norm(g) for g in grads.W])
+
+
+def weight_changes(before, after, relative=True) -> np.ndarray:
+    """How far each layer's weights moved: ‖W^(l)_after − W^(l)_before‖_F per layer.
+
+    Parameters
+    ----------
+    before, after : MLP
+        The same architecture, for example ``net.copy()`` before training and ``net`` after.
+    relative : bool
+        Divide by ‖W^(l)_before‖_F.
+
+    Returns
+    -------
+    ndarray, shape (L,)
+    """
+    if before.sizes != after.sizes:
+        raise ValueError(f"networks differ: {before.sizes} and {after.sizes}")
+    out = []
+    for W0, W1 in zip(before.W, after.W):
+        d = np.linalg.norm(W1 - W0)
+        out.append(d / np.linalg.norm(W0) if relative else d)
+    return np.array(out)
+
+
+# --- gradient checking per layer (chapter 13) ------------------------------------------------
+
+@dataclass
+class LayerCheck:
+    """One row of :func:`layer_gradient_check`: a parameter array and how well backprop agrees."""
+
+    name: str
+    shape: tuple
+    rel_error: float
+    max_diff: float
+
+    @property
+    def ok(self) -> bool:
+        """True when the relative error is at the level of round-off of a central difference."""
+        return self.rel_error < 1e-5
+
+    def __repr__(self):
+        flag = "ok" if self.ok else "WRONG"
+        return (f"{self.name:<7s} {str(self.shape):<10s} rel err {self.rel_error:.1e}  "
+                f"max diff {self.max_diff:.1e}  {flag}")
+
+
+def layer_gradient_check(net, X, T, reduction="sum", l2=0.0, eps=1e-5) -> List[LayerCheck]:
+    """Check ``net.gradient`` against central differences, one parameter array at a time.
+
+    The network's own ``gradient`` (so a subclass with a broken ``backward`` is checked as
+    it is) is compared with (E(w + εe_i) − E(w − εe_i)) / 2ε for every parameter, and the
+    relative error is reported per array W^(1), b^(1), W^(2), ...: a wrong layer stands out.
+
+    Parameters
+    ----------
+    net : MLP (or a subclass)
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K) or labels (N,)
+    reduction : {"sum", "mean"}
+    l2 : float
+    eps : float
+        Step of the central difference (lecture 000: error O(ε²)).
+
+    Returns
+    -------
+    list of LayerCheck, in the order of ``net.parameters()``.
+    """
+    _, grads = net.gradient(X, T, reduction=reduction, l2=l2)
+    names = []
+    for l in range(1, net.L + 1):
+        names += [f"W({l})", f"b({l})"]
+    names += (["W_skip"] if net.skip else []) + [f"γ({i})" for i in range(len(grads.gamma))]
+    rows = []
+    for name, p, g in zip(names, net.parameters(), grads.arrays()):
+        saved = p.copy()
+
+        def E_of(values, p=p):
+            p[...] = values
+            return net.error(X, T, reduction=reduction, l2=l2)
+        try:
+            numeric = central_difference(E_of, saved, eps)
+        finally:
+            p[...] = saved
+        rows.append(LayerCheck(name, p.shape, relative_error(g, numeric),
+                               float(np.max(np.abs(g - numeric))) if g.size else 0.0))
+    return rows
+
+
+def finite_difference_errors(net, X, T, index=0, eps_values=None, reduction="sum"):
+    """Errors of the forward and central differences for one derivative ∂E/∂w_i (chapter 13).
+
+    The derivative of the error with respect to parameter ``index`` (of ``net.get_w()``) by
+
+        forward  (E(w + εe_i) − E(w)) / ε              truncation error O(ε)
+        central  (E(w + εe_i) − E(w − εe_i)) / (2ε)    truncation error O(ε²)
+
+    for every ε, compared with backpropagation. For small ε round-off takes over: E is
+    known only to about ε_mach |E|, and dividing by ε magnifies that to ε_mach |E| / ε.
+
+    Parameters
+    ----------
+    net : MLP
+    X : ndarray, shape (N, D)
+    T : ndarray, shape (N, K) or labels (N,)
+    index : int
+        Which parameter w_i.
+    eps_values : array_like, optional
+        Steps ε (default 10^-14 .. 10^-1, four per decade).
+    reduction : {"sum", "mean"}
+
+    Returns
+    -------
+    eps : ndarray, shape (M,)
+    forward_error, central_error : ndarray, shape (M,)
+        |numerical − backprop| / |backprop|.
+    exact : float
+        ∂E/∂w_i by backpropagation.
+    """
+    eps = np.logspace(-14, -1, 53) if eps_values is None else np.asarray(eps_values, dtype=float)
+    w = net.get_w().astype(np.float64)
+    exact = float(net.gradient(X, T, reduction=reduction)[1].vector()[index])
+    E = lambda v: net.error_of_w(v, X, T, reduction=reduction)
+    E0 = E(w)
+    fwd, cen = [], []
+    for e in eps:
+        wp, wm = w.copy(), w.copy()
+        wp[index] += e
+        wm[index] -= e
+        Ep, Em = E(wp), E(wm)
+        fwd.append((Ep - E0) / e)
+        cen.append((Ep - Em) / (2 * e))
+    scale = max(abs(exact), np.finfo(float).tiny)
+    return eps, np.abs(np.array(fwd) - exact) / scale, np.abs(np.array(cen) - exact) / scale, exact
+
+
+# --- timing (chapter 13) ---------------------------------------------------------------------
+
+def median_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1,
+                clock: Callable[[], float] = time.perf_counter, number: int = 1) -> float:
+    """Median seconds per call of ``fn()`` over ``repeats`` runs (after ``warmup`` runs).
+
+    The median, not the mean: one run slowed down by another process does not move it.
+
+    Parameters
+    ----------
+    fn : callable without arguments
+    repeats, warmup : int
+    number : int
+        Calls per run (the run's time is divided by it): for calls too short to time singly.
+    clock : callable
+        ``time.perf_counter`` (wall clock, the default) or ``time.process_time`` (CPU time
+        of this process: for single-threaded code on a busy machine, it leaves out the
+        time other processes hold the processor).
+    """
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(max(1, repeats)):
+        t0 = clock()
+        for _ in range(number):
+            fn()
+        times.append((clock() - t0) / number)
+    return float(np.median(times))
+
+
+class ScalarMLP:
+    """A network evaluated one multiply-add at a time in plain Python (chapter 13).
+
+    Lecture 000 counts operations: one evaluation of E_n costs O(W) multiply-adds. numpy
+    hides that count behind a fixed cost per call, which dominates small networks; this
+    class does not, so its running time is proportional to the number of operations and
+    the measured cost of backprop and finite differences shows the lecture's O(W) and
+    O(W²). One sample, tanh hidden units, linear outputs, E_n = ½ Σ_k (y_k − t_k)².
+
+    The parameter vector w has the layout of :meth:`nnbook.networks.MLP.get_w`
+    (W^(1) row by row, b^(1), W^(2), b^(2), ...), so results compare with the package.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        ``[D, n_1, ..., K]``.
+    """
+
+    def __init__(self, sizes: Sequence[int]):
+        self.sizes = [int(s) for s in sizes]
+        self.n_params = sum(n * (m + 1) for m, n in zip(self.sizes[:-1], self.sizes[1:]))
+
+    def _layers(self, w):
+        w, i, out = (w.tolist() if isinstance(w, np.ndarray) else list(w)), 0, []
+        for m, n in zip(self.sizes[:-1], self.sizes[1:]):
+            rows = [w[i + j * m:i + (j + 1) * m] for j in range(n)]
+            i += n * m
+            out.append((rows, w[i:i + n]))
+            i += n
+        return out
+
+    def _forward(self, layers, x):
+        zs, As = [list(x)], []
+        for l, (rows, b) in enumerate(layers):
+            z = zs[-1]
+            a = [bj + sum(map(mul, row, z)) for row, bj in zip(rows, b)]     # a_j = Σ_i w_ji z_i + b_j
+            As.append(a)
+            zs.append([math.tanh(v) for v in a] if l < len(layers) - 1 else a)
+        return zs, As
+
+    def error(self, w, x, t) -> float:
+        """E_n(w) = ½ Σ_k (y_k − t_k)² for one sample x (D,), t (K,)."""
+        zs, _ = self._forward(self._layers(w), x)
+        return 0.5 * sum((y - tk) ** 2 for y, tk in zip(zs[-1], t))
+
+    def gradient(self, w, x, t) -> np.ndarray:
+        """∇E_n by backpropagation, one scalar at a time (lecture 000's four steps)."""
+        layers = self._layers(w)
+        zs, _ = self._forward(layers, x)
+        delta = [y - tk for y, tk in zip(zs[-1], t)]                         # δ_k = y_k − t_k
+        parts = []
+        for l in range(len(layers) - 1, -1, -1):
+            rows, _ = layers[l]
+            z = zs[l]
+            parts.append([d * zi for d in delta for zi in z] + delta)          # ∂E/∂w_ji = δ_j z_i
+            if l > 0:
+                columns = zip(*rows)                                           # w_kj for fixed j
+                delta = [(1 - zj * zj) * sum(map(mul, col, delta))
+                         for zj, col in zip(z, columns)]                       # δ_j = h'(a_j) Σ_k w_kj δ_k
+        return np.array([v for p in reversed(parts) for v in p])
+
+
+def operation_counts(sizes: Sequence[int]) -> dict:
+    """Multiply-adds for one gradient of E_n by each method (lecture 000).
+
+    One forward pass costs W multiply-adds (each weight one multiply and one add, each
+    bias one add), with W = Σ_l n_l (n_{l-1} + 1). Backprop adds the backward pass:
+    Σ_{l≥2} n_l n_{l-1} to send δ back and W for the products δ_j z_i. A forward difference
+    needs W + 1 forward passes, a central difference 2W.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+
+    Returns
+    -------
+    dict with keys ``W``, ``forward``, ``backprop``, ``forward_difference``,
+    ``central_difference``.
+    """
+    sizes = [int(s) for s in sizes]
+    W = sum(n * (m + 1) for m, n in zip(sizes[:-1], sizes[1:]))
+    back = sum(n * m for m, n in zip(sizes[1:-1], sizes[2:]))
+    return {"W": W, "forward": W, "backprop": W + back + W,
+            "forward_difference": (W + 1) * W, "central_difference": 2 * W * W}
+
+
+@dataclass
+class GradientTimings:
+    """Seconds per gradient, one entry per network size."""
+
+    W: np.ndarray
+    backprop: np.ndarray
+    central: np.ndarray
+
+
+def time_gradients(sizes_list: Sequence[Sequence[int]], repeats: int = 3, seed: int = 0,
+                   eps: float = 1e-6) -> GradientTimings:
+    """Median time of one gradient by backprop and by central differences (chapter 13).
+
+    Both use :class:`ScalarMLP` on one random sample, so the times count operations. The
+    clock is the CPU time of this process (``time.process_time``): plain Python runs on
+    one thread, and other programs on a busy machine then barely disturb the measurement.
+
+    Parameters
+    ----------
+    sizes_list : list of ``[D, n_1, ..., K]``
+    repeats : int
+        Runs per measurement (the median is kept).
+    seed : int
+    eps : float
+        Step of the central difference.
+    """
+    rng = np.random.default_rng(seed)
+    Ws, tb, tc = [], [], []
+    for sizes in sizes_list:
+        net = ScalarMLP(sizes)
+        w = rng.standard_normal(net.n_params) / np.sqrt(max(sizes))
+        x, t = rng.standard_normal(sizes[0]).tolist(), rng.standard_normal(sizes[-1]).tolist()
+        Ws.append(net.n_params)
+        tb.append(median_time(lambda: net.gradient(w, x, t), repeats, clock=time.process_time, number=20))
+        tc.append(median_time(lambda: central_difference(lambda v: net.error(v, x, t), w, eps), repeats,
+                              warmup=0, clock=time.process_time))
+    return GradientTimings(np.array(Ws), np.array(tb), np.array(tc))

@@ -1,0 +1,202 @@
+"""Exercises of chapter 8, "Gradient descent" (slug ``gd``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook.exercises import choice_exercise, encode, function_exercise, slider_task, value_exercise
+
+CHAPTER = 8
+
+
+# --- gd.step ------------------------------------------------------------------------------------
+
+def gd_step_reference(W, grad, eta, lam):
+    """One gradient-descent step with weight decay (lecture 004): W − η (∂E/∂W + λ W)."""
+    return W - eta * (grad + lam * W)
+
+
+def _step_cases(rng):
+    cases = [(np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.2, 0.1], [-0.4, 1.0]]), 0.1, 0.0),
+             (np.array([[1.0, -2.0], [0.5, 3.0]]), np.array([[0.2, 0.1], [-0.4, 1.0]]), 0.1, 0.01)]
+    for shape in [(3, 4), (1, 5)]:
+        cases.append((rng.standard_normal(shape), rng.standard_normal(shape),
+                      float(rng.uniform(0.01, 0.5)), float(rng.uniform(0.001, 0.1))))
+    return cases
+
+
+def _step_grading(rng):
+    W = rng.standard_normal((10, 784))
+    return [(W, np.zeros_like(W), 0.1, 0.01),                 # pure decay: W shrinks by 1 − ηλ
+            (rng.standard_normal((4, 4)), rng.standard_normal((4, 4)), 0.0, 0.5)] + [
+        (rng.standard_normal((5, 3)), rng.standard_normal((5, 3)), float(rng.uniform(0, 1)),
+         float(rng.uniform(0, 0.1))) for _ in range(4)]
+
+
+function_exercise(
+    id="gd.step",
+    chapter=CHAPTER,
+    title="One gradient-descent step with weight decay",
+    points=2,
+    name="gd_step",
+    reference=gd_step_reference,
+    public_cases=_step_cases,
+    grading_cases=_step_grading,
+    mistakes=[
+        (lambda W, grad, eta, lam: W + eta * (grad + lam * W),
+         "Sign error: that step goes uphill. Gradient descent moves *against* the gradient, W − η ∂E/∂W."),
+        (lambda W, grad, eta, lam: W - eta * grad,
+         "The weight-decay term is missing: the derivative of ½λ‖W‖² is λW, and it joins the gradient."),
+        (lambda W, grad, eta, lam: W - eta * (grad + 0.5 * lam * W),
+         "The derivative of ½λ‖W‖² is λW, not ½λW: the ½ cancels against the 2 of the square."),
+        (lambda W, grad, eta, lam: W - eta * grad - lam * W,
+         "The decay term must be multiplied by η too: W − η(∂E/∂W + λW)."),
+    ],
+    hints=[
+        "E_total = E + ½λ‖W‖², so ∂E_total/∂W = ∂E/∂W + λW.",
+        "Return a new array: W - eta * (grad + lam * W). Do not change W in place.",
+    ],
+)
+
+
+# --- gd.minibatch-gradient --------------------------------------------------------------------
+
+def minibatch_gradient_reference(G, idx):
+    """Mean gradient of the samples idx: (1/B) Σ_{n in idx} ∇E_n; G is (N, P), idx is (B,)."""
+    return G[idx].mean(axis=0)
+
+
+def _mb_cases(rng):
+    G = np.arange(12.0).reshape(4, 3)
+    cases = [(G, np.array([0, 2])), (G, np.array([3]))]
+    for N, P, B in [(10, 4, 3), (7, 2, 7)]:
+        cases.append((rng.standard_normal((N, P)), rng.permutation(N)[:B]))
+    return cases
+
+
+def _mb_grading(rng):
+    return [(rng.standard_normal((200, 6)), rng.permutation(200)[:32]),
+            (rng.standard_normal((5, 1)), np.array([4, 4, 1]))] + [
+        (rng.standard_normal((20, 3)), rng.permutation(20)[:int(rng.integers(1, 20))]) for _ in range(4)]
+
+
+function_exercise(
+    id="gd.minibatch-gradient",
+    chapter=CHAPTER,
+    title="The gradient of a mini-batch",
+    points=2,
+    name="minibatch_gradient",
+    reference=minibatch_gradient_reference,
+    public_cases=_mb_cases,
+    grading_cases=_mb_grading,
+    mistakes=[
+        (lambda G, idx: G[idx].sum(axis=0),
+         "Wrong normalisation: with the mean error of lecture 004 the mini-batch gradient is the "
+         "*mean* (1/B) Σ_n ∇E_n over the B samples, not their sum."),
+        (lambda G, idx: G.mean(axis=0),
+         "You averaged over the whole training set (batch gradient descent); use only the rows idx."),
+        (lambda G, idx: G[idx].sum(axis=0) / G.shape[0],
+         "Divide by the mini-batch size B = len(idx), not by the number N of training samples."),
+    ],
+    hints=[
+        "G[idx] selects the rows of the mini-batch: shape (B, P).",
+        "Average over the sample axis (axis 0).",
+    ],
+)
+
+
+# --- gd.eta-max -----------------------------------------------------------------------------------
+
+_H = np.array([[3.0, 1.0], [1.0, 2.0]])
+
+
+def _eigenvalues():
+    return np.linalg.eigvalsh(_H)
+
+
+value_exercise(
+    id="gd.eta-max",
+    chapter=CHAPTER,
+    title="The largest stable learning rate",
+    points=2,
+    name="eta_max",
+    answer=lambda: 2.0 / _eigenvalues().max(),
+    rtol=2e-3,
+    mistakes=[
+        (lambda: 1.0 / _eigenvalues().max(),
+         "That is 1/λ_max: gradient descent still converges up to twice this rate (|1 − ηλ| < 1)."),
+        (lambda: 2.0 / _eigenvalues().min(),
+         "That is 2/λ_min: at this rate the steep direction (λ_max) already diverges."),
+        (lambda: 2.0 / _eigenvalues().sum(),
+         "That is 2/(λ_min + λ_max), the rate that converges fastest — but not the largest one that converges."),
+        (lambda: 2.0 / _H.max(),
+         "You used the largest *entry* of H; the condition is on the largest *eigenvalue*."),
+    ],
+    hints=[
+        "Along each eigenvector of H the error component is multiplied by (1 − ηλ_i) per step.",
+        "All components shrink if |1 − ηλ_i| < 1 for every i: η < 2/λ_max.",
+        "np.linalg.eigvalsh(H) gives the eigenvalues of a symmetric matrix.",
+    ],
+)
+
+
+# --- gd.learning-rate (slider) ---------------------------------------------------------------------
+
+def _learning_rate_goal(eta):
+    from nnbook.data import toy_regression
+    from nnbook.networks import MLP
+    from nnbook.optim import train
+
+    x, t = toy_regression("sin", N=50)
+    net = MLP([1, 3, 1], hidden="tanh", seed=0)
+    with np.errstate(all="ignore"):
+        history = train(net, x, t, epochs=100, eta=float(eta), progress=False)
+    final = history.loss[-1]
+    if not np.isfinite(final) or final > history.loss[0]:
+        return False, (f"η = {eta:g}: the error grew from {history.loss[0]:.3g} to {final:.3g} — the steps "
+                       "overshoot and gradient descent diverges. Take a smaller η.")
+    if final > 0.02:
+        return False, (f"η = {eta:g}: after 100 epochs the mean error is {final:.4f}, still above 0.02 — "
+                       "the steps are too small. Take a larger η.")
+    return True, f"η = {eta:g}: the mean error fell to {final:.4f} in 100 epochs without diverging."
+
+
+slider_task(
+    id="gd.learning-rate",
+    chapter=CHAPTER,
+    title="A learning rate that is neither too small nor too large",
+    points=2,
+    name="lr_setting",
+    sliders={"eta": (0.05, 2.0, 0.05, 0.1)},
+    goal=_learning_rate_goal,
+    hints=[
+        "Start at η = 0.1 and double it until something changes.",
+        "Too large a rate does not just converge slowly: the error explodes.",
+    ],
+)
+
+
+# --- gd.when-sgd ----------------------------------------------------------------------------------
+
+choice_exercise(
+    id="gd.when-sgd",
+    chapter=CHAPTER,
+    title="When does lecture 002 switch to stochastic gradient descent?",
+    points=1,
+    name="when_sgd",
+    options=[
+        "When the training set is very large",
+        "When the network has many hidden layers",
+        "When the error function is not differentiable",
+        "When the learning rate is too small",
+    ],
+    answer=encode(0),
+    explanations={
+        0: "Every batch update passes over all N samples; for a huge N one update costs too much, "
+           "while a stochastic update costs one sample.",
+        1: "Depth changes the cost of one gradient, but batch and stochastic updates pay it equally per sample.",
+        2: "Both methods need the gradient of E_n; neither helps where it does not exist.",
+        3: "A small learning rate is fixed by choosing a larger one, not by changing how many samples an update uses.",
+    },
+    hints=["Lecture 002: 每对参数进行一次更新都要遍历整个训练数据集 …"],
+)

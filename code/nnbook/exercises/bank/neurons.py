@@ -1,0 +1,193 @@
+"""Exercises of chapter 2, "Neurons and activation functions" (slug ``neurons``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook import activations
+from nnbook.exercises import choice_exercise, encode, function_exercise, slider_task, value_exercise
+from nnbook.neuron import MPNeuron
+
+CHAPTER = 2
+
+
+# --- neurons.mp-neuron ---------------------------------------------------------------------
+
+def _mp_reference(X, w, theta):
+    return MPNeuron(w, theta)(X)
+
+
+def _mp_cases(rng):
+    X2 = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+    return [
+        (X2, np.array([1.0, 1.0]), 2.0),                   # AND: the sum reaches θ exactly once
+        (X2, np.array([1.0, 1.0]), 1.0),                   # OR
+        (rng.standard_normal((6, 3)), rng.standard_normal(3), float(rng.normal())),
+    ]
+
+
+def _mp_grading(rng):
+    X3 = np.array(np.meshgrid([0, 1], [0, 1], [0, 1], indexing="ij")).reshape(3, -1).T.astype(float)
+    return [
+        (X3, np.array([1.0, 1.0, 1.0]), 2.0),              # majority of three
+        (X3, np.array([1.0, 1.0, -4.0]), 1.0),             # absolute inhibition by x3
+        (np.array([[0.0], [1.0]]), np.array([-1.0]), 0.0),  # NOT
+        (rng.standard_normal((40, 5)), rng.standard_normal(5), float(rng.normal())),
+        (rng.integers(0, 2, (30, 4)).astype(float), rng.integers(-2, 3, 4).astype(float),
+         float(rng.integers(-2, 3))),
+    ]
+
+
+function_exercise(
+    id="neurons.mp-neuron",
+    chapter=CHAPTER,
+    title="The M-P neuron",
+    points=2,
+    name="mp_neuron",
+    reference=_mp_reference,
+    public_cases=_mp_cases,
+    grading_cases=_mp_grading,
+    mistakes=[
+        (lambda X, w, theta: (X @ w - theta > 0).astype(int),
+         "The unit must fire when the weighted sum *reaches* the threshold: use ≥, not >. "
+         "(Check the AND gate: x = (1, 1) gives exactly θ = 2.)"),
+        (lambda X, w, theta: (X @ w + theta >= 0).astype(int),
+         "Sign error: the threshold is subtracted, a = Σ w_i x_i − θ (the bias is b = −θ)."),
+        (lambda X, w, theta: X @ w - theta,
+         "You returned the net input a; the M-P unit outputs the step H(a) ∈ {0, 1}."),
+    ],
+    hints=[
+        "The weighted sums of all patterns at once are X @ w, shape (N,).",
+        "Compare with the threshold and turn the booleans into integers: (... >= theta).astype(int).",
+    ],
+)
+
+
+# --- neurons.elu-derivative ------------------------------------------------------------------
+
+def _elu_reference(a, gamma):
+    return activations.elu(gamma).dh(a)
+
+
+def _nonzero(rng, shape, scale=3.0):
+    a = rng.normal(0.0, scale, shape)
+    return np.where(a == 0, 0.5, a)                       # the kink a = 0 is a convention; avoid it
+
+
+def _elu_cases(rng):
+    return [
+        (np.array([-2.0, -0.5, 0.5, 2.0]), 1.0),
+        (np.array([-1.0, 1.0]), 0.5),
+        (_nonzero(rng, (3, 4)), float(rng.uniform(0.1, 2.0))),
+    ]
+
+
+def _elu_grading(rng):
+    return [
+        (np.array([-1000.0, -30.0, 30.0, 1000.0]), 1.0),  # no overflow
+        (_nonzero(rng, (50,), 5.0), 0.3),
+        (_nonzero(rng, (4, 5, 2)), 2.0),
+        (np.array([-3.0, -0.1, 0.1, 3.0]), float(rng.uniform(0.1, 2.0))),
+    ]
+
+
+function_exercise(
+    id="neurons.elu-derivative",
+    chapter=CHAPTER,
+    title="The derivative of ELU",
+    points=2,
+    name="elu_prime",
+    reference=_elu_reference,
+    public_cases=_elu_cases,
+    grading_cases=_elu_grading,
+    mistakes=[
+        (lambda a, gamma: np.where(a > 0, 1.0, np.exp(np.minimum(a, 0))),
+         "The factor γ is missing on the negative side: d/da γ(e^a − 1) = γ e^a."),
+        (lambda a, gamma: np.where(a > 0, 1.0, 0.0),
+         "That is the derivative of ReLU; ELU keeps a slope γ e^a for a ≤ 0."),
+        (lambda a, gamma: np.where(a > 0, 1.0, gamma * np.expm1(np.minimum(a, 0))),
+         "γ(e^a − 1) is the function itself on the negative side; its derivative is γ e^a."),
+        (lambda a, gamma: np.where(a > 0, a, gamma * np.exp(np.minimum(a, 0))),
+         "For a > 0, ELU(a) = a, so the derivative there is 1, not a."),
+    ],
+    hints=[
+        "Differentiate each branch: a gives 1, γ(e^a − 1) gives γ e^a.",
+        "np.where(a > 0, 1.0, gamma * np.exp(a)) is almost right; np.exp of a large positive a "
+        "overflows even in the branch np.where discards — clip it with np.minimum(a, 0).",
+    ],
+)
+
+
+# --- neurons.sigmoid-max ----------------------------------------------------------------------
+
+def _sigmoid_max():
+    from nnbook import symbolic
+    return float(symbolic.sigmoid_derivative_bound().max_value)
+
+
+value_exercise(
+    id="neurons.sigmoid-max",
+    chapter=CHAPTER,
+    title="The largest slope of the sigmoid",
+    points=1,
+    name="sigmoid_slope_max",
+    answer=_sigmoid_max,
+    rtol=1e-6,
+    mistakes=[
+        (lambda: float(activations.sigmoid().h(0.0)),
+         "That is σ(0), the value of the function at its steepest point, not its slope there."),
+        (lambda: float(activations.tanh().dh(0.0)),
+         "That is the largest slope of tanh, not of the logistic sigmoid."),
+    ],
+    hints=["σ'(a) = σ(a)(1 − σ(a)). For which value of σ(a) ∈ (0, 1) is s(1 − s) largest?"],
+)
+
+
+# --- neurons.exceeds-one ----------------------------------------------------------------------
+
+choice_exercise(
+    id="neurons.exceeds-one",
+    chapter=CHAPTER,
+    title="Which derivative can exceed 1?",
+    points=1,
+    name="exceeds_one",
+    options=["logistic sigmoid", "tanh", "ReLU", "LeakyReLU (γ < 1)", "ELU (γ < 1)", "softplus",
+             "swish (β = 1)", "identity"],
+    answer=encode(6),
+    explanations={
+        0: "σ'(a) = σ(1 − σ) is at most 1/4.",
+        1: "tanh'(a) = 1 − tanh²(a) is at most 1, reached only at a = 0.",
+        2: "ReLU' is 0 or 1.",
+        3: "LeakyReLU' is γ or 1.",
+        4: "ELU' is 1 for a > 0 and γ e^a ≤ γ < 1 for a ≤ 0.",
+        5: "softplus' = σ(a) < 1.",
+        6: "Right: swish'(a) = σ(a) + a σ(a)(1 − σ(a)) rises a little above 1 (about 1.1 near a ≈ 2.4) "
+           "before it settles to 1.",
+        7: "identity' = 1 exactly, never more.",
+    },
+    hints=["Plot h'(a) for each in the widget of this chapter, or read the range table."],
+)
+
+
+# --- neurons.swish-relu (a widget task) -------------------------------------------------------
+
+def _swish_relu_goal(beta):
+    a = np.linspace(-3, 3, 6001)
+    gap = float(np.max(np.abs(activations.swish(float(beta)).h(a) - np.maximum(a, 0))))
+    if gap < 0.05:
+        return True, (f"β = {beta:g}: swish stays within {gap:.4f} of ReLU on [−3, 3]. "
+                      "The largest gap is near a ≈ −1.28/β, where it is about 0.28/β.")
+    return False, f"β = {beta:g}: the largest gap between swish and ReLU on [−3, 3] is {gap:.4f} (need < 0.05)."
+
+
+slider_task(
+    id="neurons.swish-relu",
+    chapter=CHAPTER,
+    title="Make swish look like ReLU",
+    points=1,
+    name="swish_setting",
+    sliders={"beta": (0.5, 10.0, 0.1, 1.0)},
+    goal=_swish_relu_goal,
+    hints=["For a < 0 ReLU is 0 and swish is a σ(βa), a small negative bump; a larger β makes it narrower.",
+           "The bump's depth shrinks like 1/β."],
+)

@@ -1,0 +1,18 @@
+"""Shared set-up of the grader tests: test-only exercises and a temporary progress file."""
+
+from pathlib import Path
+
+import pytest
+
+from nnbook.exercises import registry
+
+FIXTURE_EXERCISES = Path(__file__).parents[1] / "exercises" / "fixture_exercises.py"
+
+registry.load_extra(str(FIXTURE_EXERCISES))
+
+
+@pytest.fixture(autouse=True)
+def progress_file(tmp_path, monkeypatch):
+    path = tmp_path / "progress.json"
+    monkeypatch.setenv("NNBOOK_PROGRESS", str(path))
+    return path

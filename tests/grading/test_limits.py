@@ -1,0 +1,29 @@
+"""The per-notebook time limit stops a slow notebook but keeps the credit earned; --chapter forces chapters."""
+
+import json
+
+import nbformat
+
+from nnbook.grade.__main__ import main
+
+from .conftest import FIXTURE_EXERCISES
+
+
+def test_notebook_time_limit_and_forced_chapter(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell("def scale(x, a):\n    return a * x")]
+    nb.cells += [nbformat.v4.new_code_cell("import time\ntime.sleep(1.5)") for _ in range(6)]
+    nb.cells += [nbformat.v4.new_code_cell("eta_max = 0.25")]
+    nbformat.write(nb, str(tmp_path / "slow.ipynb"))
+    code = main([str(tmp_path / "slow.ipynb"), "--out", str(tmp_path / "out"), "--chapter", "testing",
+                 "--timeout", "5", "--notebook-timeout", "8", "--extra-exercises", str(FIXTURE_EXERCISES), "--quiet"])
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "reports" / "slow.json").read_text())
+    assert report["chapter_source"] == "--chapter" and report["chapters"] == [99]
+    scores = {i: r["score"] for i, r in report["exercises"].items()}
+    assert scores == {"testing.scale": 2, "testing.row-norms": 0, "testing.eta": 0, "testing.pick": 0,
+                      "testing.knob": 0}
+    assert report["status"] == "errors"
+    assert any("notebook time limit (8 s) reached" in r for r in report["reasons"])
+    assert any(c["status"] == "not run" for c in report["cells"])
