@@ -222,7 +222,7 @@ class MLP:
 
     def copy(self) -> "MLP":
         """An independent copy of the network."""
-        new = object.__new__(MLP)
+        new = object.__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.W = [W.copy() for W in self.W]
         new.b = [b.copy() for b in self.b]

@@ -24,7 +24,8 @@ import base64
 import html
 import json
 import math
-import secrets
+import random
+import zlib
 import sys
 from pathlib import Path
 from typing import Any
@@ -156,6 +157,9 @@ def load_questions(slug: str) -> list:
 # -------------------------------------------------------------------- display
 
 
+_shown: dict = {}
+
+
 def quiz_html(slug: str) -> tuple[str, str]:
     """The hidden element with the encoded questions, and its element id."""
     path = quiz_path(slug)
@@ -163,7 +167,8 @@ def quiz_html(slug: str) -> tuple[str, str]:
     if shipped is None:
         load_questions(slug)  # raises with suggestions
     data = shipped["data"] if isinstance(shipped, dict) else encode_questions(shipped, slug)["data"]
-    element = f"nnbquiz-{slug}-{secrets.token_hex(4)}"
+    _shown[slug] = _shown.get(slug, 0) + 1           # unique per page, the same on every build
+    element = f"nnbquiz-{slug}-{_shown[slug]}"
     span = f'<span id="{element}" class="{element}" style="display:none">{html.escape(data)}</span>'
     return span, element
 
@@ -193,7 +198,14 @@ def quiz(slug: str, *, shuffle_answers: bool = True, num: int | None = None, **k
     display(HTML(span))
     if num is not None:
         kwargs["num"] = num
-    display_quiz("#" + element, shuffle_answers=shuffle_answers, **kwargs)
+    # jupyterquiz names its elements with Python's global ``random``: seed it from the quiz
+    # (and restore it) so that a page renders to the same bytes on every build.
+    state = random.getstate()
+    random.seed(zlib.crc32(element.encode()))
+    try:
+        display_quiz("#" + element, shuffle_answers=shuffle_answers, **kwargs)
+    finally:
+        random.setstate(state)
 
 
 # ------------------------------------------------------------------------ CLI

@@ -288,6 +288,29 @@ class TwoParameterModel:
         x = self.x if x is None else np.asarray(x, dtype=np.float64).ravel()
         return self.network(w).forward(x[:, None])[:, 0]
 
+    def descend(self, w0, eta: float = 0.03, steps: int = 1000) -> np.ndarray:
+        """Gradient descent w ← w − η∇E from many starting points at once (chapter 6).
+
+        Parameters
+        ----------
+        w0 : ndarray, shape (2,) or (P, 2)
+            Starting points.
+        eta : float
+            Learning rate η (E is the sum over the N samples).
+        steps : int
+
+        Returns
+        -------
+        ndarray, shape (steps + 1,) + w0.shape
+            The path of every starting point, the start first.
+        """
+        w = np.array(w0, dtype=np.float64)
+        path = [w.copy()]
+        for _ in range(int(steps)):
+            w = w - eta * self.error_and_gradient_grid(w[..., 0], w[..., 1])[1]
+            path.append(w.copy())
+        return np.array(path)
+
     def error_grid(self, W1, W2) -> np.ndarray:
         """E on a grid of (w_1, w_2), vectorised (for contour plots); shape of ``W1``."""
         return self.error_and_gradient_grid(W1, W2)[0]
@@ -310,10 +333,15 @@ class TwoParameterModel:
         W1, W2 = np.broadcast_arrays(np.asarray(W1, float), np.asarray(W2, float))
         a1 = W1[..., None] * self.x + self.c[0]                 # a_1 for every sample
         a2 = W2[..., None] * self.x + self.c[1]
-        r = self.v[0] * self._h.h(a1) + self.v[1] * self._h.h(a2) - self.t   # y − t = δ_k
+        z1, z2 = self._h.h(a1), self._h.h(a2)
+        r = self.v[0] * z1 + self.v[1] * z2 - self.t                      # y − t = δ_k
         E = 0.5 * np.sum(r * r, axis=-1)
-        g1 = np.sum(r * self.v[0] * self._h.dh(a1) * self.x, axis=-1)      # Σ_n δ_1 x_n
-        g2 = np.sum(r * self.v[1] * self._h.dh(a2) * self.x, axis=-1)
+        if self._h.name == "tanh":                                       # h' = 1 − h², no second tanh
+            d1, d2 = 1.0 - z1 * z1, 1.0 - z2 * z2
+        else:
+            d1, d2 = self._h.dh(a1), self._h.dh(a2)
+        g1 = np.sum(r * self.v[0] * d1 * self.x, axis=-1)                # Σ_n δ_1 x_n, δ_1 = h'(a_1) v_1 δ_k
+        g2 = np.sum(r * self.v[1] * d2 * self.x, axis=-1)
         return E, np.stack([g1, g2], axis=-1)
 
 

@@ -104,3 +104,15 @@ def test_ellipse_half_axes_reach_the_contour_level():
         assert E(lengths[i] * U[:, i]) == pytest.approx(0.5)
     with pytest.raises(ValueError):
         S.ellipse_axes([[1.0, 2.0], [2.0, 1.0]], 1.0)
+
+
+def test_descend_follows_the_packages_gradient_and_reaches_the_global_minimum(model):
+    path = model.descend([1.0, -1.0], eta=0.03, steps=600)
+    w = np.array([1.0, -1.0])
+    for _ in range(3):
+        w = w - 0.03 * model.gradient(w)
+    assert np.allclose(path[3], w, atol=1e-12)
+    glob = S.newton_stationary_point(model.gradient, [1.5, -2.5], model.hessian)
+    assert np.allclose(path[-1], glob, atol=1e-3)
+    many = model.descend(np.array([[1.0, -1.0], [-2.0, 2.0]]), steps=10)
+    assert many.shape == (11, 2, 2)

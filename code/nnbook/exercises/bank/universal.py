@@ -142,7 +142,7 @@ choice_exercise(
     points=1,
     name="universal_activation",
     options=["ReLU max{0, a}", "tanh", "the Heaviside step H(a)", "the identity a", "the Gaussian e^{−a²}"],
-    answer="nnb1:bo70Cdio3ImM",
+    answer="nnb2:fPCTEaMBqj7lgvEpGw",
     explanations={
         0: "ReLU is unbounded, so this version of the theorem does not apply (later versions do).",
         1: "Right: tanh is non-constant, bounded by 1, increasing and continuous.",

@@ -1,0 +1,142 @@
+"""Exercises of chapter 5, "Weight-space symmetry" (slug ``symmetry``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from nnbook import symmetry as S
+from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+
+CHAPTER = 5
+
+
+def _layers(rng, M, D=2, K=2):
+    return rng.standard_normal((M, D)), rng.standard_normal(M), rng.standard_normal((K, M))
+
+
+# --- symmetry.flip ----------------------------------------------------------------------------
+
+def _flip_reference(W1, b1, W2, j):
+    signs = np.ones(np.shape(W1)[0])
+    signs[j] = -1
+    return S.flip_units(W1, b1, W2, signs)
+
+
+def _flip_cases(rng):
+    return [(*_layers(rng, 3, D=2, K=2), 1), (*_layers(rng, 4, D=3, K=1), 0)]
+
+
+def _flip_grading(rng):
+    return [(*_layers(rng, 5, D=4, K=3), 4), (*_layers(rng, 1, D=1, K=1), 0), (*_layers(rng, 3, D=2, K=3), 2)]
+
+
+def _flip_no_bias(W1, b1, W2, j):
+    W1, W2 = W1.copy(), W2.copy()
+    W1[j] *= -1
+    W2[:, j] *= -1
+    return W1, b1.copy(), W2
+
+
+def _flip_no_output(W1, b1, W2, j):
+    W1, b1 = W1.copy(), b1.copy()
+    W1[j] *= -1
+    b1[j] *= -1
+    return W1, b1, W2.copy()
+
+
+function_exercise(
+    id="symmetry.flip",
+    chapter=CHAPTER,
+    title="Flip a hidden unit",
+    points=2,
+    name="flip_unit",
+    reference=_flip_reference,
+    public_cases=_flip_cases,
+    grading_cases=_flip_grading,
+    mistakes=[
+        (_flip_no_bias, "You left the bias b1[j] alone: the bias is the weight w_j0 on x_0 = 1 and must "
+                        "change sign with the other incoming weights, or tanh(−a) = −tanh(a) does not apply."),
+        (_flip_no_output, "You flipped only the weights *into* unit j: then z_j changes sign and the output "
+                          "with it. Negate column j of W2 too."),
+    ],
+    hints=["Unit j's incoming weights are row j of W1 (and b1[j]); its outgoing weights are column j of W2.",
+           "Copy the arrays first (W1.copy()) so the inputs stay unchanged."],
+)
+
+
+# --- symmetry.permute -------------------------------------------------------------------------
+
+def _perm_cases(rng):
+    return [(*_layers(rng, 3, D=2, K=3), np.array([2, 0, 1])),
+            (*_layers(rng, 4, D=3, K=2), rng.permutation(4))]
+
+
+def _perm_grading(rng):
+    return [(*_layers(rng, 5, D=2, K=5), np.array([1, 2, 3, 4, 0])),
+            (*_layers(rng, 6, D=3, K=2), rng.permutation(6)),
+            (*_layers(rng, 2, D=1, K=1), np.array([1, 0]))]
+
+
+function_exercise(
+    id="symmetry.permute",
+    chapter=CHAPTER,
+    title="Exchange the hidden units",
+    points=2,
+    name="permute_hidden",
+    reference=lambda W1, b1, W2, perm: S.permute_units(W1, b1, W2, perm),
+    public_cases=_perm_cases,
+    grading_cases=_perm_grading,
+    mistakes=[
+        (lambda W1, b1, W2, perm: (W1[perm], b1.copy(), W2[:, perm]),
+         "The biases belong to the units: permute b1 with the rows of W1."),
+        (lambda W1, b1, W2, perm: (W1[perm], b1[perm], W2.copy()),
+         "You moved the incoming weights but not the outgoing ones: the columns of W2 must follow."),
+        (lambda W1, b1, W2, perm: tuple(S.permute_units(W1, b1, W2, np.argsort(perm))),
+         "That is the inverse permutation: new unit j must be old unit perm[j], i.e. W1[perm]."),
+    ],
+    hints=["Unit j is row j of W1 and b1 but column j of W2 (W2 is (K, M)).",
+           "NumPy fancy indexing: W1[perm] and W2[:, perm]."],
+)
+
+
+# --- symmetry.count ---------------------------------------------------------------------------
+
+value_exercise(
+    id="symmetry.count",
+    chapter=CHAPTER,
+    title="Count the twins",
+    points=1,
+    name="twin_count",
+    answer=lambda: S.symmetry_factor([4, 3]),
+    rtol=0.0,
+    atol=0.5,
+    mistakes=[
+        (lambda: S.symmetry_factor(7), "You treated the 7 units as one layer; units cannot move between layers."),
+        (lambda: S.symmetry_factor(4) + S.symmetry_factor(3),
+         "The two layers' symmetries combine freely, so the factors multiply, not add."),
+        (lambda: 2 ** 7, "That counts only the sign flips; the permutations of each layer multiply in too."),
+        (lambda: S.symmetry_factor(4), "That is the first layer alone; the second layer has its own M!·2^M."),
+    ],
+    hints=["Each layer of M tanh units contributes M!·2^M.",
+           "Any symmetry of layer 1 can be combined with any symmetry of layer 2."],
+)
+
+
+# --- symmetry.free-flip -----------------------------------------------------------------------
+
+choice_exercise(
+    id="symmetry.free-flip",
+    chapter=CHAPTER,
+    title="Which units flip for free?",
+    points=1,
+    name="free_flip_activation",
+    options=["logistic sigmoid", "tanh", "ReLU", "softplus"],
+    answer="nnb2:HfGZUZd6L6eRcqyuLQ",
+    explanations={
+        0: "σ(−a) = 1 − σ(a): the flip works only if the next layer's biases absorb w_kj as well.",
+        1: "Right: tanh is odd, tanh(−a) = −tanh(a), so the outgoing weights undo the sign change alone.",
+        2: "max{0, −a} is not −max{0, a}: ReLU has no sign flips (it has a positive scaling symmetry instead).",
+        3: "softplus(−a) = softplus(a) − a: not odd, so a flip changes the function.",
+    },
+    hints=["Which of these functions satisfies h(−a) = −h(a)?"],
+)
