@@ -51,9 +51,16 @@ def chinese_terms_in(text: str) -> List[str]:
     for m in _PAREN.finditer(text):
         for piece in re.split(r"[,，;；/、]", m.group(1)):
             piece = piece.strip()
-            if _CJK.search(piece):
+            if _CJK.search(piece) and not _is_quotation(piece):
                 found.append(piece)
     return found
+
+
+def _is_quotation(piece: str) -> bool:
+    """A quoted lecture sentence, not a term: in quotation marks, over several lines, or long."""
+    if any(q in piece for q in '"“”「」‘’\'') or "\n" in piece:
+        return True
+    return len(_CJK.findall(piece)) > 12
 
 
 def glossary_markdown(chapter_titles: dict | None = None) -> str:

@@ -107,7 +107,7 @@ def test_ellipse_half_axes_reach_the_contour_level():
 
 
 def test_descend_follows_the_packages_gradient_and_reaches_the_global_minimum(model):
-    path = model.descend([1.0, -1.0], eta=0.03, steps=600)
+    path = model.descend([1.0, -1.0], eta=0.03, steps=1500)
     w = np.array([1.0, -1.0])
     for _ in range(3):
         w = w - 0.03 * model.gradient(w)
