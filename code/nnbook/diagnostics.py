@@ -340,12 +340,23 @@ class GradientTimings:
 
 
 def time_gradients(sizes_list: Sequence[Sequence[int]], repeats: int = 3, seed: int = 0,
-                   eps: float = 1e-6) -> GradientTimings:
+                   eps: float = 1e-6, implementation: str = "scalar") -> GradientTimings:
     """Median time of one gradient by backprop and by central differences (chapter 13).
 
-    Both use :class:`ScalarMLP` on one random sample, so the times count operations. The
-    clock is the CPU time of this process (``time.process_time``): plain Python runs on
-    one thread, and other programs on a busy machine then barely disturb the measurement.
+    Lecture 000's claim, O(W) operations per gradient by backpropagation against O(W²) by
+    finite differences, is a count of operations. Time is proportional to that count only
+    when every operation costs the same: ``implementation="scalar"`` times
+    :class:`ScalarMLP` (plain Python, one multiply-add at a time), whose running time
+    follows the count. ``implementation="numpy"`` times the package's
+    :class:`~nnbook.networks.MLP` on the same networks: for small networks each numpy call
+    costs a fixed overhead of some microseconds that does not depend on W, so backprop
+    (a few calls) looks O(1) and central differences (2W forward passes) look O(W) —
+    the growth is hidden, not absent.
+
+    The clock is the CPU time of this process (``time.process_time``): the networks are
+    small and run on one thread, and other programs on a busy machine then barely disturb
+    the measurement. One random sample (D,), targets (K,), E_n = ½ Σ_k (y_k − t_k)², tanh
+    hidden units.
 
     Parameters
     ----------
@@ -355,15 +366,39 @@ def time_gradients(sizes_list: Sequence[Sequence[int]], repeats: int = 3, seed: 
     seed : int
     eps : float
         Step of the central difference.
+    implementation : {"scalar", "numpy"}
+
+    Returns
+    -------
+    GradientTimings
+        ``W`` (number of parameters), ``backprop`` and ``central`` (seconds per gradient),
+        one entry per network.
     """
+    if implementation not in ("scalar", "numpy"):
+        raise ValueError(f"implementation must be 'scalar' or 'numpy'; got {implementation!r}")
     rng = np.random.default_rng(seed)
     Ws, tb, tc = [], [], []
     for sizes in sizes_list:
-        net = ScalarMLP(sizes)
-        w = rng.standard_normal(net.n_params) / np.sqrt(max(sizes))
-        x, t = rng.standard_normal(sizes[0]).tolist(), rng.standard_normal(sizes[-1]).tolist()
-        Ws.append(net.n_params)
-        tb.append(median_time(lambda: net.gradient(w, x, t), repeats, clock=time.process_time, number=20))
-        tc.append(median_time(lambda: central_difference(lambda v: net.error(v, x, t), w, eps), repeats,
-                              warmup=0, clock=time.process_time))
+        scalar = ScalarMLP(sizes)
+        w = rng.standard_normal(scalar.n_params) / np.sqrt(max(sizes))
+        x, t = rng.standard_normal(sizes[0]), rng.standard_normal(sizes[-1])
+        if implementation == "scalar":
+            xs, ts = x.tolist(), t.tolist()
+            backprop = lambda: scalar.gradient(w, xs, ts)
+            error = lambda v: scalar.error(v, xs, ts)
+        else:
+            from .networks import MLP
+
+            net = MLP(sizes, hidden="tanh", output="identity", seed=seed)
+            net.set_w(w)
+            X1, T1 = x[None], t[None]
+            backprop = lambda: net.gradient(X1, T1)
+
+            def error(v):
+                net.set_w(v)                                   # one forward pass with the weights v
+                return net.error(X1, T1)
+        Ws.append(scalar.n_params)
+        tb.append(median_time(backprop, repeats, clock=time.process_time, number=20))
+        tc.append(median_time(lambda: central_difference(error, w, eps), repeats, warmup=0,
+                              clock=time.process_time))
     return GradientTimings(np.array(Ws), np.array(tb), np.array(tc))

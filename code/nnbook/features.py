@@ -14,7 +14,7 @@ h_θ(x) = θᵀ φ(x) with a feature function (特征函数) φ: R^n → R^d.
 This module provides the two classic fixed bases and the counts that show the curse:
 
 * polynomial features of total order ≤ M in D inputs — C(D + M, M) of them;
-* Gaussian bumps on a regular grid with s centres per axis — s^D of them;
+* Gaussian bumps of width s on a regular grid with g centres per axis — g^D of them;
 
 plus the least-squares fit of the weights of a linear-in-the-parameters model and
 :func:`hidden_features`, the *learned* feature map φ(x) = h(W x + b) of a network
@@ -137,30 +137,53 @@ def polynomial_features(X, M: int, max_terms: int = 1_000_000) -> np.ndarray:
 
 # --- Gaussian basis on a grid -----------------------------------------------------------
 
-def n_grid_centres(D: int, s: int) -> int:
-    """Number of Gaussian basis functions on a regular grid with ``s`` centres per axis: s^D.
+def n_grid_centres(D: int, g: int) -> int:
+    """Number of Gaussian basis functions on a regular grid with ``g`` centres per axis: g^D.
 
-    Returns an exact Python integer.
-    """
-    if D < 0 or s < 1:
-        raise ValueError(f"need D ≥ 0 and s ≥ 1; got D={D}, s={s}")
-    return int(s) ** int(D)
+    Chapter 1, the curse of dimensionality: exponential in the input dimension D.
 
-
-def grid_centres(D: int, s: int, low: float = -1.0, high: float = 1.0,
-                 max_centres: int = 1_000_000) -> np.ndarray:
-    """The s^D centres μ_j of a regular grid covering the cube [low, high]^D.
+    Parameters
+    ----------
+    D : int
+        Number of inputs, D ≥ 0.
+    g : int
+        Centres per axis, g ≥ 1.
 
     Returns
     -------
-    ndarray, shape (s^D, D)
+    int
+        An exact Python integer (10^D for D > 308 would overflow a float64).
+    """
+    if D < 0 or g < 1:
+        raise ValueError(f"need D ≥ 0 and g ≥ 1; got D={D}, g={g}")
+    return int(g) ** int(D)
+
+
+def grid_centres(D: int, g: int, low: float = -1.0, high: float = 1.0,
+                 max_centres: int = 1_000_000) -> np.ndarray:
+    """The g^D centres μ_j of a regular grid covering the cube [low, high]^D.
+
+    Parameters
+    ----------
+    D : int
+        Number of inputs.
+    g : int
+        Centres per axis (evenly spaced from ``low`` to ``high``).
+    low, high : float
+        The edges of the cube.
+    max_centres : int
+        Refuse to build more centres than this.
+
+    Returns
+    -------
+    ndarray, shape (g^D, D)
         Row j is the centre μ_j; the last input varies fastest.
     """
-    n = n_grid_centres(D, s)
+    n = n_grid_centres(D, g)
     if n > max_centres:
-        raise ValueError(f"a grid with s = {s} per axis in D = {D} dimensions has {n} centres "
+        raise ValueError(f"a grid with g = {g} per axis in D = {D} dimensions has {n} centres "
                          f"(more than max_centres = {max_centres})")
-    axis = np.linspace(low, high, s)
+    axis = np.linspace(low, high, g)
     mesh = np.meshgrid(*([axis] * D), indexing="ij")
     return np.stack([m.ravel() for m in mesh], axis=1).reshape(n, D)
 

@@ -68,7 +68,7 @@ GATES = {
 #: Local rule per input port, as text (for :meth:`Graph.table`).
 _PORT_RULES = {
     "add": ["1", "1"],
-    "mul": ["x′ (the other input)", "x (the other input)"],
+    "mul": ["x′ (other input)", "x (other input)"],
     "scale": ["a"],
     "offset": ["1"],
     "exp": ["eˣ"],

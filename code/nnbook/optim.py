@@ -167,19 +167,22 @@ def train(net, X, T, epochs: int, eta=0.1, batch_size: Optional[int] = None, l2:
         bar = tqdm(bar, desc="training", unit="epoch")
     updates = 0
     T_arr = np.asarray(T)
-    for epoch in bar:
-        eta_now = schedule(epoch)
-        order = rng.permutation(N) if shuffle else np.arange(N)
-        for start in range(0, N, B):
-            idx = order[start:start + B]
-            _, grads = net.gradient(X[idx], T_arr[idx], reduction=reduction, l2=l2)
-            sgd_step(net, grads, eta_now)
-            updates += 1
-        record(epoch + 1, eta_now, t0, updates)
-        if show:
-            bar.set_postfix(loss=f"{hist.loss[-1]:.4g}", acc=f"{hist.accuracy[-1]:.3f}")
-        if callback is not None:
-            callback(epoch, net, hist)
-        if not np.isfinite(hist.loss[-1]):
-            break                                             # diverged: η too large
+    # A too-large η makes the weights overflow; the loop notices (the loss is no longer
+    # finite) and stops, so numpy's overflow warnings would only repeat what History says.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for epoch in bar:
+            eta_now = schedule(epoch)
+            order = rng.permutation(N) if shuffle else np.arange(N)
+            for start in range(0, N, B):
+                idx = order[start:start + B]
+                _, grads = net.gradient(X[idx], T_arr[idx], reduction=reduction, l2=l2)
+                sgd_step(net, grads, eta_now)
+                updates += 1
+            record(epoch + 1, eta_now, t0, updates)
+            if show:
+                bar.set_postfix(loss=f"{hist.loss[-1]:.4g}", acc=f"{hist.accuracy[-1]:.3f}")
+            if callback is not None:
+                callback(epoch, net, hist)
+            if not np.isfinite(hist.loss[-1]):
+                break                                         # diverged: η too large
     return hist

@@ -41,7 +41,7 @@ def test_polynomial_features_refuse_an_exploding_basis():
         F.polynomial_features(np.zeros((1, 50)), 6, max_terms=10_000)
 
 
-def test_grid_has_s_to_the_D_centres_covering_the_cube():
+def test_grid_has_g_to_the_D_centres_covering_the_cube():
     C = F.grid_centres(3, 4, low=-2, high=2)
     assert C.shape == (64, 3) == (F.n_grid_centres(3, 4), 3)
     assert C.min() == -2 and C.max() == 2

@@ -26,6 +26,7 @@ def test_real_files_pass_their_sha256_checks(real_data):
         assert path == real_data / "mnist" / name
         assert M.sha256_file(path) == M.SHA256[name]
         assert path.stat().st_size == M.SIZES[name]
+    assert M.mnist_path() == real_data / "mnist"
 
 
 def test_real_train_shapes_and_label_counts(real_data):

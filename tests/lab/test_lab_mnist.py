@@ -16,6 +16,9 @@ SMALL = ["--subset", "2000", "--epochs", "2", "--hidden", "64", "32", "--batch-s
 
 
 def run_cli(args, env, timeout=120):
+    """``python -m nnbook.lab.mnist ARGS``; one BLAS thread: the tiny test networks gain nothing
+    from more, and a busy machine (pytest -n 2) makes spinning BLAS threads very slow."""
+    env = {**env, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     return subprocess.run([sys.executable, "-m", "nnbook.lab.mnist", *args], env=env,
                           capture_output=True, text=True, timeout=timeout)
 

@@ -224,21 +224,28 @@ def _download(name: str, target: Path) -> Tuple[Optional[Path], list]:
     return None, failures
 
 
-def mnist_path(name: str, download: Optional[bool] = None) -> Path:
-    """The verified local path of one MNIST file, downloading it if needed and allowed.
+def mnist_path(name: Optional[str] = None, download: Optional[bool] = None) -> Path:
+    """The verified local path of one MNIST file (or of the folder of all four), downloading if needed.
 
     Parameters
     ----------
-    name : str
+    name : str, optional
         One of ``train-images-idx3-ubyte.gz``, ``train-labels-idx1-ubyte.gz``,
-        ``t10k-images-idx3-ubyte.gz``, ``t10k-labels-idx1-ubyte.gz``.
+        ``t10k-images-idx3-ubyte.gz``, ``t10k-labels-idx1-ubyte.gz``. If None, all four are
+        found and verified and the folder that holds them is returned.
     download : bool, optional
-        Allow a download if the file is not found; default: allowed unless ``NNBOOK_OFFLINE`` is set.
+        Allow a download if a file is not found; default: allowed unless ``NNBOOK_OFFLINE`` is set.
 
     Raises
     ------
     MNISTNotFoundError, MNISTCorruptError
     """
+    if name is None:
+        folders = {p.parent for p in fetch_mnist(download).values()}
+        if len(folders) != 1:
+            raise MNISTError(f"the four MNIST files are in different folders: {sorted(map(str, folders))}; "
+                             f"use mnist_path(name) or fetch_mnist() for the path of each")
+        return folders.pop()
     if name not in SHA256:
         raise ValueError(f"{name!r} is not one of the MNIST files {list(SHA256)}")
     looked = []

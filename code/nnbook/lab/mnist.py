@@ -386,7 +386,11 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m nnbook.lab.mnist",
         description="Lecture 004's MNIST lab: 784 → ReLU hidden layers → 10 softmax outputs, cross-entropy "
-                    "with L2 weight decay, mini-batch gradient descent with a stepped learning rate.")
+                    "with L2 weight decay, mini-batch gradient descent with a stepped learning rate.",
+        epilog="MNIST is looked for in $NNBOOK_DATA/mnist/, then in the cache ($NNBOOK_CACHE/mnist/ or the "
+               "user cache), then downloaded and checked against its SHA-256 (not with --no-download or "
+               "NNBOOK_OFFLINE=1). Exit status 2 if MNIST is missing or corrupt. On a machine busy with "
+               "other work, OPENBLAS_NUM_THREADS=1 can be much faster than the default of one thread per core.")
     p.add_argument("--hidden", type=int, nargs="+", default=list(d.hidden), metavar="N",
                    help=f"hidden layer widths (default: {' '.join(map(str, d.hidden))})")
     p.add_argument("--batch-size", type=int, default=d.batch_size, help=f"default: {d.batch_size}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook import losses
-from nnbook.exercises import choice_exercise, encode, function_exercise
+from nnbook.exercises import choice_exercise, function_exercise
 
 CHAPTER = 10
 
@@ -153,7 +153,7 @@ choice_exercise(
         "Nothing goes wrong: the different inputs x_i break the symmetry after one step",
         "Nothing goes wrong if stochastic instead of batch gradient descent is used",
     ],
-    answer=encode(0),
+    answer="nnb2:ajAWlxHBNQIuatdyN3vn",
     explanations={
         0: "Equal units have equal a_j, z_j and (through equal w_kj) equal δ_j, hence equal updates "
            "δ_j z_i: they stay equal for ever (lecture 002: w_ij 都会取相同的值).",

@@ -9,7 +9,7 @@ import sympy as sp
 
 from nnbook import activations
 from nnbook import graph as G
-from nnbook.exercises import choice_exercise, encode, function_exercise, value_exercise
+from nnbook.exercises import choice_exercise, function_exercise, value_exercise
 
 CHAPTER = 9
 
@@ -178,7 +178,7 @@ choice_exercise(
         "the upstream gradient, unchanged",
         "the upstream gradient times the gate's output x·x′",
     ],
-    answer=encode(0),
+    answer="nnb2:QB1J8rhHjWTRaZFZSGeJ",
     explanations={
         0: "∂(x·x′)/∂x = x′: the multiply gate 'swaps' its inputs on the way back.",
         1: "That would be ∂(x²/2)/∂x. For x·x′ the derivative by x is the other factor x′.",
@@ -197,7 +197,7 @@ _g = lambda x: 3 * x + 3                                   # noqa: E731  g(x) = 
 
 
 def _slope(expr):
-    return float(expr.subs(_x, 1))
+    return float(expr.subs(_x, 2))
 
 
 value_exercise(
@@ -210,11 +210,11 @@ value_exercise(
     rtol=1e-9,
     mistakes=[
         (lambda: _slope(sp.diff(_f(_x), _x).subs(_x, _g(_x))),
-         "That is f'(g(1)) alone: the inner derivative g'(1) = 3 is missing."),
+         "That is f'(g(2)) alone: the inner derivative g'(2) = 3 is missing."),
         (lambda: _slope(sp.diff(_f(_x), _x) * sp.diff(_g(_x), _x)),
-         "You evaluated f' at x = 1 instead of at g(1) = 6: h'(x) = f'(g(x)) g'(x)."),
+         "You evaluated f' at x = 2 instead of at g(2) = 9: h'(x) = f'(g(x)) g'(x)."),
         (lambda: _slope(_f(_g(_x))),
-         "That is the value h(1) = g(1)², not its derivative."),
+         "That is the value h(2) = g(2)², not its derivative."),
     ],
-    hints=["h'(x) = f'(g(x)) · g'(x) with f'(u) = 2u and g'(x) = 3.", "g(1) = 6."],
+    hints=["h'(x) = f'(g(x)) · g'(x) with f'(u) = 2u and g'(x) = 3.", "g(2) = 9."],
 )

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from nnbook import features as F
-from nnbook.exercises import encode, function_exercise, slider_task, value_exercise
+from nnbook.exercises import function_exercise, slider_task, value_exercise
 
 CHAPTER = 1
 

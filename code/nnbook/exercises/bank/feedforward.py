@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.exercises import choice_exercise, encode, function_exercise, value_exercise
+from nnbook.exercises import choice_exercise, function_exercise, value_exercise
 from nnbook.networks import MLP
 
 CHAPTER = 3
@@ -135,7 +135,7 @@ choice_exercise(
     name="digits_output",
     options=["identity (linear outputs)", "a logistic sigmoid on each output",
              "softmax over the ten outputs", "tanh on each output", "ReLU on each output"],
-    answer=encode(2),
+    answer="nnb2:yBptz2YI7_hcQhx4DA",
     explanations={
         0: "Linear outputs suit regression; class probabilities must be positive and sum to 1.",
         1: "Independent sigmoids answer ten separate yes/no questions (several binary "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnbook.exercises import choice_exercise, encode, function_exercise, slider_task, value_exercise
+from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
 
 CHAPTER = 8
 
@@ -190,7 +190,7 @@ choice_exercise(
         "When the error function is not differentiable",
         "When the learning rate is too small",
     ],
-    answer=encode(0),
+    answer="nnb2:igSmPrfXfCmaLOfa4NYK",
     explanations={
         0: "Every batch update passes over all N samples; for a huge N one update costs too much, "
            "while a stochastic update costs one sample.",

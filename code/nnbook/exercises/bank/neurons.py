@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook import activations
-from nnbook.exercises import choice_exercise, encode, function_exercise, slider_task, value_exercise
+from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
 from nnbook.neuron import MPNeuron
 
 CHAPTER = 2
@@ -153,7 +153,7 @@ choice_exercise(
     name="exceeds_one",
     options=["logistic sigmoid", "tanh", "ReLU", "LeakyReLU (γ < 1)", "ELU (γ < 1)", "softplus",
              "swish (β = 1)", "identity"],
-    answer=encode(6),
+    answer="nnb2:RgqiY2U9tX0jjyy6dA",
     explanations={
         0: "σ'(a) = σ(1 − σ) is at most 1/4.",
         1: "tanh'(a) = 1 − tanh²(a) is at most 1, reached only at a = 0.",
