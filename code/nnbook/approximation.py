@@ -18,8 +18,8 @@ Three things the chapter builds and measures:
   :func:`tent_network`, :func:`sawtooth_network`, :func:`count_linear_pieces`.
 * **Least-squares fitting for the four fits of lecture 000** (x², sin, |x|, H(x) with 3
   tanh units): a small Levenberg–Marquardt loop, :func:`fit_least_squares`, with the
-  Jacobian of the outputs with respect to the weights taken from backpropagation,
-  :func:`output_jacobian`. Plain gradient descent (:func:`nnbook.optim.train`, chapter 8)
+  Jacobian of the outputs with respect to the weights taken from backpropagation
+  (:func:`nnbook.hessian.output_gradients`, chapter 16). Plain gradient descent (:func:`nnbook.optim.train`, chapter 8)
   reaches the same fits but needs tens of thousands of epochs on the sine.
 
 Everything is batch first: inputs ``x`` of the 1-D functions are arrays of shape ``(N,)``
@@ -38,7 +38,7 @@ from .networks import MLP
 __all__ = [
     "relu_spline_weights", "relu_spline", "relu_spline_network", "max_error",
     "spline_error_curve", "tent_network", "sawtooth_network", "count_linear_pieces",
-    "shallow_units_needed", "output_jacobian", "fit_least_squares", "FitResult",
+    "shallow_units_needed", "fit_least_squares", "FitResult",
 ]
 
 
@@ -245,41 +245,6 @@ def shallow_units_needed(pieces: int) -> int:
 
 # --------------------------------------------------------------------- least squares
 
-def output_jacobian(net: MLP, X) -> np.ndarray:
-    """∂y_nk/∂w for every sample n and output k, by backpropagation: shape (N, K, W).
-
-    Row (n, k) is the gradient of the single output y_k(x_n, w) — the vector called
-    b_n = ∇y_n in the outer-product (Levenberg–Marquardt) approximation of the Hessian
-    (lecture 000, chapter 16). For each output k one backward pass starts from
-    δ^(L) = e_k for every sample (the batch keeps the per-sample deltas δ_n^(l)), and
-    ∂y_nk/∂w_ji^(l) = δ_nj^(l) z_ni^(l−1), ∂y_nk/∂b_j^(l) = δ_nj^(l).
-
-    Parameters
-    ----------
-    net : MLP
-        Identity outputs and no skip-layer connections or PReLU slopes.
-    X : ndarray, shape (N, D)
-    """
-    if net.output != "identity" or net.skip or net.n_params != sum(
-            W.size + b.size for W, b in zip(net.W, net.b)):
-        raise ValueError("output_jacobian needs identity outputs, no skip layer and no PReLU")
-    cache = net.forward(X, keep=True)
-    N, K = cache.y.shape
-    J = np.empty((N, K, net.n_params), dtype=net.dtype)
-    for k in range(K):
-        T = cache.y.copy()
-        T[:, k] -= 1.0                                   # Y − T = e_k: δ^(L) = e_k for every n
-        if net.loss_name != "sse":
-            raise ValueError("output_jacobian needs the sum-of-squares error (identity outputs)")
-        deltas = net.backward(cache, T).deltas
-        cols = []
-        for l in range(net.L):
-            cols.append(np.einsum("nj,ni->nji", deltas[l], cache.z[l]).reshape(N, -1))
-            cols.append(deltas[l])
-        J[:, k, :] = np.concatenate(cols, axis=1)
-    return J
-
-
 @dataclass
 class FitResult:
     """What :func:`fit_least_squares` did: the error after every iteration and the final μ."""
@@ -294,7 +259,8 @@ def fit_least_squares(net: MLP, X, T, iterations: int = 200, l2: float = 0.0, mu
     """Minimise E(w) = ½ Σ_n ‖y(x_n, w) − t_n‖² (+ ½λ‖W‖²) by Levenberg–Marquardt, in place.
 
     Each iteration solves (JᵀJ + λD + μI) Δw = −(Jᵀr + λDw), with r = y − t the residuals,
-    J = ∂y/∂w from :func:`output_jacobian` and D the diagonal mask of the weights (biases
+    J = ∂y/∂w (rows b_n = ∇y_n of the outer-product approximation, lecture 000; computed by
+    backpropagation in :func:`nnbook.hessian.output_gradients`) and D the diagonal mask of the weights (biases
     are not decayed). A step that lowers E is accepted and μ shrinks tenfold (towards a
     Gauss–Newton step); a step that raises E is refused and μ grows tenfold (towards a
     short gradient-descent step, Δw ≈ −∇E/μ).
@@ -318,15 +284,20 @@ def fit_least_squares(net: MLP, X, T, iterations: int = 200, l2: float = 0.0, mu
     FitResult
         ``loss[0]`` is E before the first iteration.
     """
+    from .hessian import output_gradients
+
+    if net.output != "identity" or net.loss_name != "sse":
+        raise ValueError("fit_least_squares needs identity outputs with the sum-of-squares error")
     X = np.asarray(X, dtype=net.dtype)
     T = np.asarray(T, dtype=net.dtype).reshape(X.shape[0], -1)
-    mask = np.concatenate([np.full(p.size, float(i % 2 == 0)) for i, p in enumerate(net.parameters())])
+    decayed = [id(W) for W in net.weights()]                    # W^(l) and W_skip, not the biases
+    mask = np.concatenate([np.full(p.size, float(id(p) in decayed)) for p in net.parameters()])
     w = net.get_w()
     E = net.error(X, T, l2=l2)
     res = FitResult([E], [mu])
     eye = np.eye(w.size)
     for _ in range(int(iterations)):
-        J = output_jacobian(net, X).reshape(-1, w.size)
+        J = output_gradients(net, X, wrt="y").reshape(-1, w.size)
         r = (net.forward(X) - T).ravel()
         g = J.T @ r + l2 * mask * w
         A = J.T @ J + l2 * np.diag(mask)

@@ -5,7 +5,7 @@ backward pass does the same thing, a *vector-Jacobian product* (VJP): it receive
 G = ∂E/∂(its output) and sends G · ∂(output)/∂(input) on to each of its inputs. Give
 every operation its own VJP, record the operations as they run, and the whole backward
 pass is a loop over the record in reverse order. That is reverse-mode automatic
-differentiation (自动微分).
+differentiation (lecture 003: 自微分).
 
 Here a :class:`Tensor` holds a numpy array ``value``, the tensors it was computed from
 (``parents``) and a function ``vjp(G)`` that returns one gradient per parent. Each

@@ -92,23 +92,9 @@ def test_shallow_network_with_d_units_has_at_most_d_plus_1_pieces():
     assert A.shallow_units_needed(2 ** 5) == 31
 
 
-def test_output_jacobian_matches_finite_differences():
-    net = MLP([2, 3, 2], hidden="tanh", seed=3)
-    X = np.random.default_rng(1).standard_normal((4, 2))
-    J = A.output_jacobian(net, X)
-    w0 = net.get_w()
-    eps = 1e-6
-    for i in range(w0.size):
-        wp, wm = w0.copy(), w0.copy()
-        wp[i] += eps
-        wm[i] -= eps
-        col = (net.copy().set_w(wp).forward(X) - net.copy().set_w(wm).forward(X)) / (2 * eps)
-        assert np.allclose(J[:, :, i], col, atol=1e-8)
-
-
-def test_output_jacobian_refuses_sigmoid_outputs():
-    with pytest.raises(ValueError):
-        A.output_jacobian(MLP([1, 2, 1], output="sigmoid"), np.zeros((3, 1)))
+def test_least_squares_fit_refuses_a_non_regression_network():
+    with pytest.raises(ValueError, match="identity"):
+        A.fit_least_squares(MLP([1, 2, 1], output="sigmoid"), np.zeros((3, 1)), np.zeros((3, 1)))
 
 
 def test_least_squares_fit_reaches_small_error_on_the_square_with_three_tanh_units():

@@ -124,3 +124,25 @@ def test_time_gradients_finite_differences_grow_faster_than_backprop():
     r = dg.time_gradients([[n, n, n] for n in (6, 9, 13, 18)], repeats=3)
     assert r.W.shape == r.backprop.shape == r.central.shape == (4,)
     assert loglog_slope(r.W, r.central) > loglog_slope(r.W, r.backprop) + 0.5
+
+
+def test_time_gradients_numpy_and_scalar_time_the_same_networks():
+    sizes = [[n, n, n] for n in (3, 5)]
+    scalar = dg.time_gradients(sizes, repeats=1)
+    numpy_ = dg.time_gradients(sizes, repeats=1, implementation="numpy")
+    assert np.array_equal(scalar.W, numpy_.W)
+    assert list(scalar.W) == [MLP(s).n_params for s in sizes]
+    for r in (scalar, numpy_):
+        assert np.all(r.backprop > 0) and np.all(r.central > 0)
+
+
+def test_time_gradients_refuses_an_unknown_implementation():
+    with pytest.raises(ValueError, match="implementation"):
+        dg.time_gradients([[2, 2, 2]], implementation="torch")
+
+
+@pytest.mark.slow
+def test_numpy_overhead_hides_the_growth_but_central_differences_still_grow_faster():
+    r = dg.time_gradients([[n, n, n] for n in (6, 9, 13, 18)], repeats=3, implementation="numpy")
+    assert loglog_slope(r.W, r.central) > loglog_slope(r.W, r.backprop) + 0.5
+    assert loglog_slope(r.W, r.backprop) < 0.5          # a few numpy calls: a fixed cost, not O(W)

@@ -49,7 +49,8 @@ def test_same_seed_gives_identical_json_numbers_and_another_seed_does_not(lab_en
     records = []
     for i, seed in enumerate(["3", "3", "4"]):
         out = tmp_path / f"r{i}.json"
-        assert lab.main(SMALL + ["--seed", seed, "--quiet", "--json", str(out)]) == 0
+        p = run_cli(SMALL + ["--seed", seed, "--quiet", "--json", str(out)], lab_env)  # separate processes
+        assert p.returncode == 0, p.stderr
         rec = json.loads(out.read_text())
         records.append({k: rec["history"][k] for k in ("train_loss", "train_error", "test_loss", "test_error")}
                        | {"test_error_percent": rec["test_error_percent"]})
