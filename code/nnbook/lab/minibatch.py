@@ -23,7 +23,9 @@ same product is δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ (chapter 3 shows both layouts side 
 (``hidden="relu"``, ``output="softmax"``), updating them in place. It avoids temporary
 arrays: every product is written by ``np.matmul(..., out=...)`` into buffers allocated once
 per batch size, ReLU and softmax work in place, and each W⁽ˡ⁾ is updated as soon as δ⁽ˡ⁻¹⁾,
-which needs the old W⁽ˡ⁾, has been computed. The result equals
+which needs the old W⁽ˡ⁾, has been computed. A step carries ηδ through the backward pass
+(all of it is linear in δ⁽ᴸ⁾), so the products give η ∂E/∂W⁽ˡ⁾ at once and the update
+W⁽ˡ⁾ ← (1 − ηλ) W⁽ˡ⁾ − η δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ takes two passes over W⁽ˡ⁾. The result equals
 ``MLP.gradient(X, T, reduction="mean", l2=λ)`` to round-off (tests/lab).
 """
 
@@ -98,7 +100,8 @@ class MiniBatchSGD:
         self.dtype = net.dtype
         self.sizes = list(net.sizes)
         self.L = net.L
-        # ∂E/∂W⁽ˡ⁾ and ∂E/∂b⁽ˡ⁾, shapes of W⁽ˡ⁾ and b⁽ˡ⁾ (one set, reused by every batch)
+        # ∂E/∂W⁽ˡ⁾ and ∂E/∂b⁽ˡ⁾, shapes of W⁽ˡ⁾ and b⁽ˡ⁾ (one set, reused by every batch;
+        # after a step they hold η times the data term of the gradient)
         self.dW = [np.empty_like(W) for W in net.W]
         self.db = [np.empty_like(b) for b in net.b]
         self._buffers: Dict[int, Buffers] = {}
@@ -156,13 +159,17 @@ class MiniBatchSGD:
         wrong = int(np.count_nonzero(Y.argmax(axis=1) != t))
         y_t = Y[buf.rows, t]                                # y_{n, t_n}
         E = -float(np.mean(np.log(np.maximum(y_t, np.finfo(self.dtype).tiny))))  # (1/N) Σ_n −ln y_{n,t_n}
+        # With a step (η given) the backward pass carries ηδ instead of δ: every δ⁽ˡ⁾ and every
+        # gradient below is linear in δ⁽ᴸ⁾, so the products then give η ∂E/∂W⁽ˡ⁾ directly and
+        # the update needs no extra pass over W⁽ˡ⁾ to multiply by η.
+        scale = 1.0 if eta is None else eta
         delta = Y                                           # (the buffer of Y becomes δ⁽ᴸ⁾)
         delta[buf.rows, t] -= 1                             # δ⁽ᴸ⁾ = y − t  (t one-hot)
-        delta *= self.dtype.type(1.0 / N)                   # δ⁽ᴸ⁾ of E = (1/N) Σ_n E_n
+        delta *= self.dtype.type(scale / N)                 # (η) δ⁽ᴸ⁾ of E = (1/N) Σ_n E_n
         for l in range(self.L, 0, -1):
             Z_prev = X if l == 1 else buf.Z[l - 2]          # Z⁽ˡ⁻¹⁾
-            np.matmul(delta.T, Z_prev, out=dW[l - 1])       # ∂E/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾
-            np.sum(delta, axis=0, out=db[l - 1])            # ∂E/∂b⁽ˡ⁾ = Σ_n δ⁽ˡ⁾_n
+            np.matmul(delta.T, Z_prev, out=dW[l - 1])       # (η) ∂E/∂W⁽ˡ⁾ = (η) δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾
+            np.sum(delta, axis=0, out=db[l - 1])            # (η) ∂E/∂b⁽ˡ⁾ = (η) Σ_n δ⁽ˡ⁾_n
             if l > 1:
                 delta_prev = buf.delta[l - 2]
                 np.matmul(delta, W[l - 1], out=delta_prev)  # δ⁽ˡ⁾ W⁽ˡ⁾  (the old W⁽ˡ⁾)
@@ -175,9 +182,7 @@ class MiniBatchSGD:
             else:                                           # W⁽ˡ⁾ − η(δ⁽ˡ⁾ᵀZ⁽ˡ⁻¹⁾ + λW⁽ˡ⁾):
                 if lam:
                     W[l - 1] *= self.dtype.type(1.0 - eta * lam)   # W⁽ˡ⁾ ← (1 − ηλ) W⁽ˡ⁾
-                dW[l - 1] *= self.dtype.type(eta)           # η ∂E/∂W⁽ˡ⁾ (data term)
                 W[l - 1] -= dW[l - 1]                       # W⁽ˡ⁾ ← W⁽ˡ⁾ − η δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾
-                db[l - 1] *= self.dtype.type(eta)
                 b[l - 1] -= db[l - 1]                       # b⁽ˡ⁾ ← b⁽ˡ⁾ − η Σ_n δ⁽ˡ⁾_n
             if l > 1:
                 delta = delta_prev

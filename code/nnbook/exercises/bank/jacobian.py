@@ -161,10 +161,11 @@ choice_exercise(
     explanations={
         0: "Yes. The backward recursion starts from ∂y_k/∂a_l at the K outputs and carries K rows "
            "down the network; each step is one matrix product per row.",
-        1: "Pushing ∂a/∂x forward carries one column per input: 784 of them, 78 times more work "
-           "than the 10 rows of the backward pass for this network.",
-        2: "The result has K·D entries either way, but the work of a pass is proportional to the "
-           "number of vectors it carries: K backward, D forward.",
+        1: "Pushing ∂a/∂x forward carries one column per input: 784 of them against the 10 rows "
+           "of the backward pass. Only the first layer is free (∂a⁽¹⁾/∂x = W⁽¹⁾); through every "
+           "later layer the forward pass does 78 times the work.",
+        2: "The result has K·D entries either way, but the work of a pass through a layer is "
+           "proportional to the number of vectors it carries: K backward, D forward.",
         3: "Central differences perturb each input in turn: 2D = 1568 forward passes, and the "
            "result is only accurate to O(ε²).",
     },
