@@ -16,9 +16,11 @@ endif
 # No progress bars in builds and tests (pages still draw their figures inline).
 export NNBOOK_QUIET := 1
 export PYTHONHASHSEED := 0
-# Keep tests and builds away from the user's real progress file and caches.
+# Keep tests and builds away from the user's real progress file; every build starts with
+# an empty one, so an executed check() always reads "attempt 1" and pages are reproducible.
 export NNBOOK_PROGRESS ?= $(CURDIR)/_build/.nnbook/progress.json
-export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
+# Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
+PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
 .PHONY: help setup book test unit pages strict student bench grade-demo clean distclean constraints
 
@@ -40,24 +42,25 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt co
 setup: $(STAMP)
 
 book: setup
+	rm -f $(NNBOOK_PROGRESS)
 	$(BIN)/jupyter-book build . --builder html
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
 # Unit tests and every page executed as a notebook (one test per page), then the strict build.
 test: setup
-	NNBOOK_REQUIRE_TORCH=1 $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup tests
+	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) --dist loadgroup tests
 	$(MAKE) --no-print-directory strict
 
 unit: setup
-	NNBOOK_REQUIRE_TORCH=1 $(BIN)/python -m pytest -n $(JOBS) tests --ignore=tests/book
+	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) tests --ignore=tests/book
 
 pages: setup
-	$(BIN)/python -m pytest -n $(JOBS) tests/book
+	$(PYTEST) -n $(JOBS) tests/book
 
 # From clean: a second incremental -W build can pass while a page is broken.
 strict: setup
-	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/.jupyter_cache
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/.jupyter_cache $(NNBOOK_PROGRESS)
 	$(BIN)/jupyter-book build . --all -W --keep-going --builder html
 	@echo "Strict build passed: file://$(CURDIR)/_build/html/index.html"
 

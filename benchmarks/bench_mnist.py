@@ -118,8 +118,13 @@ class TorchRunner:
             self.opt.step()
 
 
-def measure(batch_size, X, t, threads, steps, repeats, warmup, with_torch=True):
-    """Median samples/s of numpy and torch, timed in interleaved repeats."""
+def measure(batch_size, X, t, threads, steps, repeats, warmup, with_torch=True, pause=0.5):
+    """Median samples/s of numpy and torch, timed in interleaved repeats.
+
+    OpenBLAS (numpy) and OpenMP (torch) keep their worker threads spinning for a while after
+    a call; without the ``pause`` before each timed repeat, the library that runs second
+    shares the cores with the first one's spinning threads and looks up to 2x slower.
+    """
     rng = np.random.default_rng(0)
     perm = rng.permutation(X.shape[0])
     n_batches = X.shape[0] // batch_size
@@ -137,6 +142,7 @@ def measure(batch_size, X, t, threads, steps, repeats, warmup, with_torch=True):
     for rep in range(repeats):
         for r in (runners if rep % 2 == 0 else runners[::-1]):
             work = batches(steps, warmup + rep * steps)
+            time.sleep(pause)        # let the other library's worker threads stop spinning first
             tic = time.perf_counter()
             r.run(work)
             speed[r.name].append(steps * batch_size / (time.perf_counter() - tic))

@@ -45,3 +45,12 @@ def test_chinese_terms_are_found_in_parentheses_but_not_in_code():
 def test_quoted_lecture_sentences_are_not_terms():
     text = '(“误差经过每一层传递都会不断地衰减”) and (反向传播算法具有最高的计算精度和数值效率) and (驻点)'
     assert chinese_terms_in(text) == ["驻点"]
+
+
+@pytest.mark.skipif(not LECTURES.exists(), reason="the lectures are read from ../shared (CI has them)")
+def test_every_activation_carries_the_lectures_own_chinese_name():
+    from nnbook import activations
+
+    text = "".join(p.read_text(encoding="utf-8") for p in LECTURES.glob("0*.txt"))
+    names = {n: activations.get(n).chinese for n in activations.names()}
+    assert not {n: zh for n, zh in names.items() if zh not in text}

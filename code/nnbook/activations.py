@@ -98,7 +98,7 @@ def sigmoid() -> Activation:
     def d2h(a):
         a = _float(a)
         return _sigmoid(a) * _sigmoid(-a) * (1 - 2 * _sigmoid(a))
-    return Activation("sigmoid", _sigmoid, dh, d2h, chinese="Sigmoid 型函数 (Logistic 函数)")
+    return Activation("sigmoid", _sigmoid, dh, d2h, chinese="Logistic 函数")
 
 
 def tanh() -> Activation:
@@ -113,7 +113,7 @@ def tanh() -> Activation:
     def d2h(a):
         t = np.tanh(_float(a))
         return -2 * t * (1 - t * t)
-    return Activation("tanh", h, dh, d2h, chinese="双曲正切函数 (Tanh 函数)")
+    return Activation("tanh", h, dh, d2h, chinese="Tanh 函数")
 
 
 def relu() -> Activation:
@@ -128,7 +128,7 @@ def relu() -> Activation:
 
     def d2h(a):
         return np.zeros_like(_float(a))
-    return Activation("relu", h, dh, d2h, chinese="修正线性单元 (ReLU)")
+    return Activation("relu", h, dh, d2h, chinese="ReLU")
 
 
 def leaky_relu(gamma: float = 0.01) -> Activation:
@@ -143,7 +143,7 @@ def leaky_relu(gamma: float = 0.01) -> Activation:
 
     def d2h(a):
         return np.zeros_like(_float(a))
-    return Activation("leaky_relu", h, dh, d2h, chinese="带泄露的 ReLU (Leaky ReLU)",
+    return Activation("leaky_relu", h, dh, d2h, chinese="LeakyReLU",
                       params={"gamma": gamma})
 
 
@@ -160,7 +160,7 @@ def elu(gamma: float = 1.0) -> Activation:
     def d2h(a):
         a = _float(a)
         return np.where(a > 0, 0.0, gamma * np.exp(np.minimum(a, 0))).astype(a.dtype)
-    return Activation("elu", h, dh, d2h, chinese="指数线性单元 (ELU)", params={"gamma": gamma})
+    return Activation("elu", h, dh, d2h, chinese="ELU", params={"gamma": gamma})
 
 
 def softplus() -> Activation:
@@ -168,7 +168,7 @@ def softplus() -> Activation:
     def d2h(a):
         a = _float(a)
         return _sigmoid(a) * _sigmoid(-a)
-    return Activation("softplus", _softplus, _sigmoid, d2h, chinese="Softplus 函数")
+    return Activation("softplus", _softplus, _sigmoid, d2h, chinese="SoftPlus 函数")
 
 
 def swish(beta: float = 1.0) -> Activation:
@@ -187,7 +187,7 @@ def swish(beta: float = 1.0) -> Activation:
         s, s_minus = _sigmoid(beta * a), _sigmoid(-beta * a)
         ds = beta * s * s_minus                      # d/da σ(βa)
         return 2 * ds + beta * a * ds * (1 - 2 * s)
-    return Activation("swish", h, dh, d2h, chinese="Swish 函数", params={"beta": beta})
+    return Activation("swish", h, dh, d2h, chinese="Swish函数", params={"beta": beta})
 
 
 def identity() -> Activation:
@@ -200,7 +200,7 @@ def identity() -> Activation:
 
     def d2h(a):
         return np.zeros_like(_float(a))
-    return Activation("identity", h, dh, d2h, chinese="恒等函数 (线性单元)")
+    return Activation("identity", h, dh, d2h, chinese="恒等函数")
 
 
 class PReLU:
@@ -215,7 +215,7 @@ class PReLU:
     """
 
     name = "prelu"
-    chinese = "带参数的 ReLU (PReLU)"
+    chinese = "PReLU"
     has_second_derivative = True
 
     def __init__(self, gamma):

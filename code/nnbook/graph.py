@@ -6,7 +6,7 @@ Lecture 002 (链式法则, 反向传播算法例子) computes the gradient of
 
 by cutting f into *gates* — multiply, add, multiply by −1, exp, add 1, 1/x — and
 applying the chain rule one gate at a time. Each gate only knows its **local
-derivative** (局部导数); the backward pass multiplies the gradient arriving at a gate's
+derivative**; the backward pass multiplies the gradient arriving at a gate's
 output (the *upstream* gradient) by the local derivative for each input edge:
 
 =========  ==============  =============================================
@@ -47,7 +47,9 @@ import numpy as np
 __all__ = ["GATES", "Node", "Edge", "Graph", "local_gradients", "gate_forward",
            "sigmoid_neuron", "LECTURE_INPUTS", "practice_graph", "PRACTICE_INPUTS"]
 
-#: The inputs of lecture 002's worked example (the classic numbers).
+#: The inputs of lecture 002's worked example, *reconstructed*: the lecture's pictures are lost, and
+#: its text keeps only the step −1/1.37² · 1.00 = −0.53. These are the inputs with which the example
+#: is usually shown (Stanford CS231n's notes); they reproduce that step exactly.
 LECTURE_INPUTS = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
 
 #: The inputs of chapter 9's practice graph (:func:`practice_graph`).

@@ -104,3 +104,19 @@ def test_hidden_features_are_the_cached_hidden_outputs_and_the_output_is_linear_
 def test_hidden_features_need_a_hidden_layer():
     with pytest.raises(ValueError):
         F.hidden_features(MLP([2, 3]), np.zeros((1, 2)))
+
+
+def test_as_many_gaussians_as_data_points_interpolate_the_noisy_data():
+    """Chapter 1's slider: with M = N the least-squares fit passes through every sample."""
+    rng = np.random.default_rng(5)
+    x = np.sort(rng.uniform(-1, 1, 12))[:, None]
+    t = np.sin(np.pi * x) + 0.1 * rng.standard_normal(x.shape)
+    Phi = F.gaussian_features(x, np.linspace(-1, 1, 12), 2 / 11)
+    w = F.fit_least_squares(Phi, t)
+    assert np.allclose(Phi @ w, t, atol=1e-8)
+
+
+def test_grid_count_overflows_float64_only_beyond_D_308():
+    assert np.isfinite(float(F.n_grid_centres(308, 10)))
+    with pytest.raises(OverflowError):
+        float(F.n_grid_centres(309, 10))

@@ -120,3 +120,19 @@ def test_unrolled_feedback_network_equals_a_feedforward_network_with_shared_weig
     for l in range(T):
         net.W[l][...], net.b[l][...] = W, b
     assert np.allclose(np.tanh(net.forward(x[None, :]))[0], z)
+
+
+def test_one_hidden_layer_relu_network_is_straight_between_the_breaks_minus_b_over_w():
+    net = MLP([1, 6, 1], hidden="relu", seed=0)
+    net.b[0][...] = np.linspace(-2, 2, 6)
+    breaks = np.sort(-net.b[0] / net.W[0][:, 0])
+    edges = np.concatenate([[-10.0], breaks, [10.0]])
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        xs = np.linspace(lo, hi, 7)[1:-1, None]               # strictly inside one piece
+        assert np.allclose(np.diff(net.forward(xs)[:, 0], 2), 0, atol=1e-12)
+
+
+def test_identity_hidden_units_give_a_straight_line_however_deep():
+    net = MLP([1, 6, 6, 6, 1], hidden="identity", seed=1)
+    x = np.linspace(-3, 3, 50)[:, None]
+    assert np.allclose(np.diff(net.forward(x)[:, 0], 2), 0, atol=1e-9)

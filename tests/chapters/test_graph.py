@@ -18,7 +18,16 @@ def _f(w0, x0, w1, x1, w2):
     return 1.0 / (1.0 + math.exp(-(w0 * x0 + w1 * x1 + w2)))
 
 
-def test_lecture_example_forward_values_match_the_slide_rounded_to_two_decimals():
+def test_lecture_inputs_reproduce_the_slides_printed_step_minus_one_over_1_37_squared():
+    g = sigmoid_neuron()
+    g.forward(**LECTURE_INPUTS)
+    g.backward()
+    v, d = g.values(), g.gradients()
+    assert round(v["denom"], 2) == 1.37 and round(d["recip"], 2) == 1.00
+    assert round(-1 / v["denom"] ** 2 * d["recip"], 2) == round(d["denom"], 2) == -0.53
+
+
+def test_lecture_example_forward_values_match_the_reconstructed_picture_to_two_decimals():
     g = sigmoid_neuron()
     f = g.forward(**LECTURE_INPUTS)
     v = g.values()
@@ -27,7 +36,7 @@ def test_lecture_example_forward_values_match_the_slide_rounded_to_two_decimals(
         [-2.0, 6.0, 4.0, 1.0, -1.0, 0.37, 1.37, 0.73]
 
 
-def test_lecture_example_gradients_match_the_slide_rounded_to_two_decimals():
+def test_lecture_example_gradients_match_the_reconstructed_picture_to_two_decimals():
     g = sigmoid_neuron()
     g.forward(**LECTURE_INPUTS)
     grads = g.backward()

@@ -152,9 +152,13 @@ choice_exercise(
 
 # --- feedforward.linear-rank ------------------------------------------------------------------
 
+_LINEAR_SIZES = [10, 6, 4, 8]                              # D, two linear hidden layers, K
+
+
 def _linear_rank():
-    net = MLP([10, 3, 10], hidden="identity", seed=0)
-    return int(np.linalg.matrix_rank(net.W[1] @ net.W[0]))
+    net = MLP(_LINEAR_SIZES, hidden="identity", seed=0)
+    W = net.W[2] @ net.W[1] @ net.W[0]                     # the collapsed (K, D) matrix
+    return int(np.linalg.matrix_rank(W))
 
 
 value_exercise(
@@ -166,9 +170,14 @@ value_exercise(
     answer=_linear_rank,
     rtol=0,
     mistakes=[
-        (lambda: 10, "W = W2 W1 is 10 × 10, but every signal passes through the hidden layer: "
-                     "rank(W2 W1) ≤ min(rank W1, rank W2)."),
-        (lambda: 13, "Ranks do not add along a chain of layers; the narrowest layer limits the product."),
+        (lambda: _LINEAR_SIZES[1], "The first hidden layer has 6 units, but every signal then passes "
+                                   "through the narrower second one."),
+        (lambda: min(_LINEAR_SIZES[0], _LINEAR_SIZES[-1]),
+         "min(D, K) bounds the rank of any 8 × 10 matrix; the hidden layers bound it further: "
+         "rank(W3 W2 W1) ≤ min(rank W1, rank W2, rank W3)."),
+        (lambda: _LINEAR_SIZES[0], "W is 8 × 10, and every signal passes through the hidden layers: "
+                                   "the narrowest layer limits the rank."),
     ],
-    hints=["W1 is 3 × 10 and W2 is 10 × 3. What is the largest rank a 3 × 10 matrix can have?"],
+    hints=["The equivalent matrix is W = W⁽³⁾ W⁽²⁾ W⁽¹⁾ with shapes (8, 4), (4, 6), (6, 10).",
+           "The rank of a product is at most the smallest rank of its factors."],
 )

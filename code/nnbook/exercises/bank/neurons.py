@@ -120,26 +120,34 @@ function_exercise(
 
 # --- neurons.sigmoid-max ----------------------------------------------------------------------
 
-def _sigmoid_max():
+_BETA = 4                                                 # the steepness of the exercise's sigmoid
+
+
+def _sigmoid_bound():
     from nnbook import symbolic
-    return float(symbolic.sigmoid_derivative_bound().max_value)
+    return float(symbolic.sigmoid_derivative_bound().max_value)      # max σ' = 1/4, proven by SymPy
 
 
 value_exercise(
     id="neurons.sigmoid-max",
     chapter=CHAPTER,
-    title="The largest slope of the sigmoid",
+    title="The largest slope of a steep sigmoid",
     points=1,
     name="sigmoid_slope_max",
-    answer=_sigmoid_max,
+    answer=lambda: _BETA * _sigmoid_bound(),
     rtol=1e-6,
     mistakes=[
+        (_sigmoid_bound,
+         "That is the largest slope of σ(a) itself. Here h(a) = σ(βa): the chain rule gives "
+         "h'(a) = β σ'(βa), so the bound is multiplied by β."),
+        (lambda: _sigmoid_bound() / _BETA,
+         "The chain rule multiplies by the inner derivative β, it does not divide by it: "
+         "h'(a) = β σ'(βa)."),
         (lambda: float(activations.sigmoid().h(0.0)),
          "That is σ(0), the value of the function at its steepest point, not its slope there."),
-        (lambda: float(activations.tanh().dh(0.0)),
-         "That is the largest slope of tanh, not of the logistic sigmoid."),
     ],
-    hints=["σ'(a) = σ(a)(1 − σ(a)). For which value of σ(a) ∈ (0, 1) is s(1 − s) largest?"],
+    hints=["σ'(a) = σ(a)(1 − σ(a)) is at most 1/4, at a = 0.",
+           "h(a) = σ(βa) is σ of the inner function βa: differentiate with the chain rule."],
 )
 
 
