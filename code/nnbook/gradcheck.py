@@ -85,14 +85,22 @@ def numerical_jacobian(f, x, eps=1e-6):
     return np.stack(cols, axis=1)
 
 
-def relative_error(a, b, floor=1e-12):
-    """max_i |a_i − b_i| / max(|a_i| + |b_i|, floor): a scale-free distance of two arrays."""
+def relative_error(a, b, floor=1e-12, scale_floor=1e-8):
+    """A scale-free distance of two arrays: max_i |a_i − b_i| / max(|a_i| + |b_i|, f).
+
+    The floor f is the larger of ``floor`` and ``scale_floor`` times the largest
+    |a_i| + |b_i| of the arrays, so that an entry that is zero in one array and round-off
+    (say 1e-17) in the other does not count as a 100 % error when the other entries are of
+    order one.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare shapes {a.shape} and {b.shape}")
     if a.size == 0:
         return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+    size = np.abs(a) + np.abs(b)
+    f = max(floor, scale_floor * float(np.max(size)))
+    return float(np.max(np.abs(a - b) / np.maximum(size, f)))
 
 
 @dataclass

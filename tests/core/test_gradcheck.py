@@ -110,3 +110,10 @@ def test_compare_float32_against_float64_is_close_not_exact():
 def test_compare_rejects_different_shapes_naming_the_quantity():
     with pytest.raises(ValueError, match=r"dW: shape \(2,\) differs from the reference shape \(3,\)"):
         G.compare("dW", np.zeros(2), np.zeros(3))
+
+
+def test_relative_error_ignores_round_off_in_entries_that_are_zero_at_the_arrays_scale():
+    from nnbook.gradcheck import relative_error
+
+    assert relative_error([1.0, 0.0], [1.0, 1e-17]) < 1e-15
+    assert relative_error([1.0, 0.0], [1.0, 1e-3]) > 0.99       # a real error is still seen

@@ -157,8 +157,9 @@ choice_exercise(
     explanations={
         0: "Equal units have equal a_j, z_j and (through equal w_kj) equal δ_j, hence equal updates "
            "δ_j z_i: they stay equal for ever (lecture 002: w_ij 都会取相同的值).",
-        1: "That happens for all-zero weights with tanh units (δ_j = h'(a_j) Σ_k w_kj δ_k = 0); with "
-           "equal non-zero weights the gradients are non-zero but equal.",
+        1: "That is (almost) the all-zero start with tanh units: z_j = 0 and δ_j = h'(a_j) Σ_k w_kj δ_k = 0 "
+           "leave every weight gradient zero, and only the output biases move. With equal non-zero weights "
+           "the gradients are non-zero, but equal for all hidden units.",
         2: "All hidden units see the same inputs x_i: the update δ_j x_i is the same for every unit j.",
         3: "Each stochastic step is the same update for every hidden unit as well; only randomness in the "
            "weights themselves breaks the symmetry.",

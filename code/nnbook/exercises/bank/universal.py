@@ -109,7 +109,10 @@ function_exercise(
 
 # --- universal.pieces ---------------------------------------------------------------------------
 
-def _pieces(L=6):
+_DEPTH = 9                     # deeper than the chapter's figures and widget go
+
+
+def _pieces(L=_DEPTH):
     x = np.linspace(0, 1, 2 ** L * 8 + 1)
     return A.count_linear_pieces(x, A.sawtooth_network(L).forward(x[:, None]))
 
@@ -125,8 +128,8 @@ value_exercise(
     atol=0.5,
     mistakes=[
         (lambda: _pieces() // 2, "That is the number of teeth; every tooth has a rising and a falling piece."),
-        (lambda: 2 * 6, "That is the number of hidden units (2 per layer), not of linear pieces."),
-        (lambda: 6 + 1, "Each layer does not add one piece: it *doubles* the number of pieces."),
+        (lambda: 2 * _DEPTH, "That is the number of hidden units (2 per layer), not of linear pieces."),
+        (lambda: _DEPTH + 1, "Each layer does not add one piece: it *doubles* the number of pieces."),
     ],
     hints=["Count the pieces of g, g∘g and g∘g∘g in the figure of the chapter.",
            "Every composition with the tent map folds [0, 1] onto itself once more."],
