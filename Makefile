@@ -19,6 +19,8 @@ export PYTHONHASHSEED := 0
 # Keep tests and builds away from the user's real progress file; every build starts with
 # an empty one, so an executed check() always reads "attempt 1" and pages are reproducible.
 export NNBOOK_PROGRESS ?= $(CURDIR)/_build/.nnbook/progress.json
+# The lab chapter trains its network once per `make test` (pages run twice) and `make book`.
+export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 

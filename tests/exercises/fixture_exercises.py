@@ -84,6 +84,7 @@ def _knob_goal(eta, hidden):
 
 slider_task(
     id="testing.knob",
+    solution="nnb2:lxqsqry0E_AeNJJePHNchHudsnlWc1gvfCB37zND5z-1UQ",   # a setting that meets the goal
     chapter=99,
     title="Turn the knobs",
     points=1,

@@ -33,7 +33,10 @@ def test_ids_are_unique_per_chapter_name():
         seen[key] = e.id
 
 
-@pytest.mark.parametrize("exercise", EXERCISES, ids=_ids(EXERCISES))
+ANSWERED = [e for e in EXERCISES if not isinstance(e, SliderTask)]   # slider tasks: see below
+
+
+@pytest.mark.parametrize("exercise", ANSWERED, ids=_ids(ANSWERED))
 def test_reference_answer_gets_full_points(exercise):
     if isinstance(exercise, FunctionExercise):
         answer = exercise.reference
@@ -44,8 +47,6 @@ def test_reference_answer_gets_full_points(exercise):
     elif isinstance(exercise, ChoiceExercise):
         correct = exercise.correct()
         answer = correct if exercise.multiple else next(iter(correct))
-    else:
-        pytest.skip("slider tasks are covered by test_slider_initial_setting_is_valid")
     for purpose in ("check", "grade"):
         result = evaluate(exercise, answer, purpose=purpose, salt="test_bank")
         assert result.passed and result.score == exercise.points, result.text()
@@ -103,6 +104,19 @@ def test_slider_initial_setting_is_valid(exercise):
     result = evaluate(exercise, initial)
     assert result.messages and "outside" not in result.text() and "must have exactly" not in result.text()
     assert "The checker itself failed" not in result.text() and "experiment failed" not in result.text()
+
+
+@pytest.mark.parametrize(
+    "exercise", [e for e in EXERCISES if isinstance(e, SliderTask)],
+    ids=_ids(e for e in EXERCISES if isinstance(e, SliderTask)),
+)
+def test_slider_solution_meets_the_goal_and_the_initial_setting_does_not(exercise):
+    assert exercise.solution is not None, "a slider task declares an encoded setting that meets its goal"
+    good = evaluate(exercise, exercise.solution_setting())
+    assert good.passed and good.score == exercise.points, good.text()
+    start = evaluate(exercise, exercise.initial_setting())
+    assert not start.passed, "the sliders' initial setting already meets the goal: nothing to find"
+    assert start.messages, "a failed setting gets a message that reports what was measured"
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,16 @@ class SliderTask(Exercise):
     sliders: dict = field(default_factory=dict)
     goal: Callable = None
     timeout: float = 60.0
+    solution: Any = None
     kind = "slider"
+
+    def solution_setting(self) -> dict | None:
+        """A setting that meets the goal (the author's, decoded), or None if none is given."""
+        return None if self.solution is None else dict(_reveal(self.solution))
+
+    def initial_setting(self) -> dict:
+        """Where the sliders start: (min, max, step, initial)[3] of each slider."""
+        return {k: v[3] for k, v in self.sliders.items()}
 
     @property
     def integer(self) -> dict:
@@ -456,6 +465,7 @@ def slider_task(
     goal: Callable[..., tuple[bool, str]],
     hints: Sequence[str] = (),
     timeout: float = 60.0,
+    solution: Any = None,
 ) -> SliderTask:
     """Define a task solved by moving sliders until an experiment meets a goal.
 
@@ -471,6 +481,10 @@ def slider_task(
         goal is met, with a message that reports the measured number.
     timeout : float
         Seconds one run of `goal` may take.
+    solution : str
+        A setting that meets the goal, encoded (``python -m nnbook.exercises encode
+        "{'eta': 0.3}"``); the bank tests prove that it passes and that the sliders'
+        initial setting does not.
 
     Returns
     -------
@@ -486,9 +500,11 @@ def slider_task(
         lo, hi, step, init = spec
         if not (lo < hi and step > 0 and lo <= init <= hi):
             raise ValueError(f"{id}: slider {key!r} has an inconsistent range {spec}")
+    if solution is not None:
+        _check_answer(id, solution, "solution")
     ex = SliderTask(
         id=id, chapter=int(chapter), title=title, points=float(points), name=name, hints=hints,
-        origin=_caller_module(), sliders=sliders, goal=goal, timeout=float(timeout),
+        origin=_caller_module(), sliders=sliders, goal=goal, timeout=float(timeout), solution=solution,
     )
     return register(ex)
 

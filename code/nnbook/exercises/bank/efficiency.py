@@ -136,6 +136,7 @@ def _best_step_goal(log10_eps):
 
 slider_task(
     id="efficiency.best-step",
+    solution="nnb2:YiE0xwv4vxKbgFW9rQMhjamsS1iFfxUcjMijiDRR",   # a setting that meets the goal
     chapter=CHAPTER,
     title="The best step of a forward difference",
     points=1,

@@ -156,6 +156,7 @@ def _hidden_units_goal(M):
 
 slider_task(
     id="features.hidden-units",
+    solution="nnb2:w07hrFml7oIrLqaSqdI9GCPRRw",   # a setting that meets the goal
     chapter=CHAPTER,
     title="How many hidden units separate two rings?",
     points=2,

@@ -162,6 +162,7 @@ def _learning_rate_goal(eta):
 
 slider_task(
     id="gd.learning-rate",
+    solution="nnb2:a2EhEHTB5I-p523bh9b2Xrow2qzyHLY",   # a setting that meets the goal
     chapter=CHAPTER,
     title="A learning rate that is neither too small nor too large",
     points=2,

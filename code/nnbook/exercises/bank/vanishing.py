@@ -129,6 +129,7 @@ def _gain_goal(g):
 
 slider_task(
     id="vanishing.gain",
+    solution="nnb2:twNndlxuGuhxyN8y9pfX_ndQbcDd",   # a setting that meets the goal
     chapter=CHAPTER,
     title="Neither vanishing nor exploding",
     points=1,
