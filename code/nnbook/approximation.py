@@ -19,8 +19,10 @@ Three things the chapter builds and measures:
 * **Least-squares fitting for the four fits of lecture 000** (x², sin, |x|, H(x) with 3
   tanh units): a small Levenberg–Marquardt loop, :func:`fit_least_squares`, with the
   Jacobian of the outputs with respect to the weights taken from backpropagation
-  (:func:`nnbook.hessian.output_gradients`, chapter 16). Plain gradient descent (:func:`nnbook.optim.train`, chapter 8)
-  reaches the same fits but needs tens of thousands of epochs on the sine.
+  (:func:`nnbook.hessian.output_gradients`, chapter 16). Plain gradient descent
+  (:func:`nnbook.optim.train`, chapter 8) gets close on the sine only after some 10^4 epochs,
+  most of them spent on a plateau where two hidden units do the same job (chapter 4
+  measures both).
 
 Everything is batch first: inputs ``x`` of the 1-D functions are arrays of shape ``(N,)``
 or ``(N, 1)``; network inputs ``X`` are ``(N, D)``.

@@ -165,6 +165,7 @@ slider_task(
     name="basin_start",
     sliders={"w1": (-4.0, 4.0, 0.1, -2.0), "w2": (-4.0, 4.0, 0.1, 2.0)},
     goal=_basin_goal,
+    solution="nnb2:rG3293jPbol7dzGLcR9leyEx4aJLgGfGGGucjZHRcg",   # a setting that meets the goal
     hints=["Look at the basin figure: which colour reaches the left half of the plane?",
            "Try w2 well below zero."],
 )

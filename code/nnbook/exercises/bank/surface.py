@@ -138,6 +138,7 @@ slider_task(
     name="indefinite_point",
     sliders={"w1": (-4.0, 4.0, 0.1, 1.8), "w2": (-4.0, 4.0, 0.1, -2.7)},
     goal=_indefinite_goal,
+    solution="nnb2:vC1f7lhp3MZJ_A5z2UY8AunX83ERVngljADB",   # a setting that meets the goal
     hints=["Near a minimum the model is always a bowl; look between the two minima.",
            "The saddle point of the surface is near the origin."],
 )

@@ -186,6 +186,7 @@ slider_task(
     name="spline_units",
     sliders={"d": (2, 80, 1, 10)},
     goal=_units_goal,
+    solution="nnb2:LwGMgiRxH1ckVeh0v2MWUBOZ2f0",   # a setting that meets the goal
     hints=["On a segment [a, a + h] the spline of x² lies above it by (x − a)(a + h − x), largest at the middle.",
            "So the max error is h²/4 with h = 2/(d − 1)."],
 )
