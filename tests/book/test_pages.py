@@ -16,6 +16,10 @@ import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from nnbook.nbexec import patch_nbclient
+
+patch_nbclient()          # no stalled waits after widget cells (nbclient#312)
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -54,7 +58,7 @@ def stderr_outputs(nb):
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
 def test_page_executes_without_errors_or_warnings(page):
     nb = jupytext.read(page)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3",
+    client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(page.parent)}})
     try:
         client.execute()

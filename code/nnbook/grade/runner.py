@@ -194,6 +194,10 @@ async def _start(nb, tmp: Path, opts: GradeOptions):
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
+    from ..nbexec import patch_nbclient
+
+    patch_nbclient()          # no stalled waits after widget cells (nbclient#312)
+
     specs = write_kernelspec(tmp / "kernels", opts.memory_mb)
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]))
     client = NotebookClient(
