@@ -24,11 +24,12 @@ export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
-.PHONY: help setup book test unit pages strict student bench grade-demo clean distclean constraints
+.PHONY: help setup book test unit pages strict student bench clean distclean constraints
 
 help:
 	@echo "make book     build the HTML book into _build/html (set-up included)"
 	@echo "make test     all tests, then a strict build of the whole book from clean"
+	@echo "make unit     the tests without the book pages; make pages: only the pages; make strict: only the strict build"
 	@echo "make student  the student edition (notebooks without solutions) in _build/student"
 	@echo "make bench    the MNIST speed benchmark against PyTorch"
 	@echo "make clean    remove _build"
