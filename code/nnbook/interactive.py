@@ -31,6 +31,21 @@ The frames are saved without the PNG ``Software`` metadata, so the same figures 
 same bytes in every build; element ids are derived from the frames themselves (with a
 suffix only when the same frames were already shown in this Python process), so
 executing a page afresh reproduces its HTML byte for byte.
+
+In a kernel: the live widget
+
+Displayed in a running IPython kernel (a notebook in JupyterLab, Notebook 7 or VS Code,
+or a page executed by the book build), a slider figure is a MIME bundle with
+two rich forms: the same ``text/html`` snippet and an ipywidgets view
+(``application/vnd.jupyter.widget-view+json``) of :meth:`SliderFigure.widget`: one
+``SelectionSlider`` per parameter and an ``Image`` whose picture the kernel swaps on every
+move. Front-ends with a widget manager show the widget (it comes first in their order of
+preference); front-ends without one show the HTML. The widget reuses the frames drawn for
+the page, so values on the grid switch at once; ``live_values=`` gives the kernel's slider
+more values than the page, and those frames are drawn by ``draw`` when first shown. The
+book's HTML builder is told to prefer ``text/html`` when both are present
+(``nb_mime_priority_overrides`` in ``_config.yml``), so the static page shows the
+precomputed slider; outputs of ordinary widgets carry no ``text/html`` and stay widgets.
 """
 
 from __future__ import annotations
@@ -42,12 +57,13 @@ import io
 import json
 import math
 import struct
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from numbers import Real
-from typing import Callable, Sequence, Tuple, Union
+from typing import Callable, Optional, Sequence, Tuple, Union
 
 __all__ = ["slider_figure", "slider_figure2", "SliderFigure", "standalone_page",
-           "FRAME_WIDTH", "FRAME_DPI", "MAX_BYTES", "MAX_FRAMES"]
+           "FRAME_WIDTH", "FRAME_DPI", "MAX_BYTES", "MAX_FRAMES", "LIVE_CACHE"]
 
 #: Default width of a frame in inches (the book's figures are 6.4 in; frames are smaller).
 FRAME_WIDTH = 5.5
@@ -58,6 +74,10 @@ FRAME_DPI = 90
 MAX_BYTES = 2_000_000
 #: Default limit on the number of frames of one slider figure.
 MAX_FRAMES = 60
+#: Frames drawn on demand for ``live_values`` that the live widget keeps (least recently shown go first).
+LIVE_CACHE = 128
+
+WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 Format = Union[str, Callable[[object], str]]
 
@@ -71,7 +91,7 @@ _shown: dict = {}
 
 @dataclass(frozen=True, eq=False)
 class SliderFigure:
-    """Precomputed frames with one range input per parameter; displays as HTML.
+    """Precomputed frames with one range input per parameter; displays as HTML (and, in a kernel, as a widget).
 
     Built by :func:`slider_figure` and :func:`slider_figure2`; make it the last expression
     of a cell (or pass it to ``IPython.display.display``).
@@ -93,6 +113,14 @@ class SliderFigure:
         Index of the initially shown value, per parameter.
     html : str
         The self-contained HTML snippet.
+    draw : callable or None
+        ``draw(args)`` with the tuple of parameter values returns or makes the figure
+        (the live widget draws the frames of ``live_values`` off the grid with it).
+    live_values : tuple of tuple
+        The values of the live widget's sliders, per parameter: ``values`` and, for
+        numbers, any ``live_values=`` given, merged in slider order.
+    live_texts : tuple of tuple of str
+        ``live_values`` formatted for display.
     """
 
     frames: Tuple[bytes, ...]
@@ -103,6 +131,18 @@ class SliderFigure:
     initial: Tuple[int, ...]
     element_id: str
     html: str = field(repr=False)
+    draw: Optional[Callable] = field(default=None, repr=False)
+    live_values: Tuple[tuple, ...] = field(default=(), repr=False)
+    live_texts: Tuple[Tuple[str, ...], ...] = field(default=(), repr=False)
+    width: Optional[float] = field(default=None, repr=False)
+    dpi: float = field(default=FRAME_DPI, repr=False)
+    _drawn: OrderedDict = field(default_factory=OrderedDict, init=False, repr=False)
+    _widget: list = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self):
+        if not self.live_values:
+            object.__setattr__(self, "live_values", self.values)
+            object.__setattr__(self, "live_texts", self.texts)
 
     @property
     def shape(self) -> Tuple[int, ...]:
@@ -114,15 +154,129 @@ class SliderFigure:
         """Size of the HTML snippet in bytes (UTF-8)."""
         return len(self.html.encode("utf-8"))
 
+    # -------------------------------------------------------------- frames of the live widget
+
+    def _grid_index(self, j: int, live_index: int) -> Optional[int]:
+        """Index into ``values[j]`` of the live value ``live_values[j][live_index]``, or None if off the grid."""
+        if self.live_values[j] is self.values[j]:          # no live_values for this parameter
+            return live_index
+        return _index_in(self.values[j], self.live_values[j][live_index])
+
+    def frame(self, live_index: Sequence[int]) -> bytes:
+        """The PNG frame for one position of the live sliders (an index into ``live_values`` per parameter).
+
+        On the grid of ``values``: the precomputed frame. Off the grid: drawn with ``draw``
+        the first time, then kept (at most :data:`LIVE_CACHE` such frames).
+        """
+        live_index = tuple(int(i) for i in live_index)
+        if len(live_index) != len(self.values):
+            raise ValueError(f"need one index per parameter {self.names!r}, got {live_index!r}")
+        grid = [self._grid_index(j, i) for j, i in enumerate(live_index)]
+        if all(g is not None for g in grid):
+            return self.frames[sum(g * math.prod(self.shape[j + 1:]) for j, g in enumerate(grid))]
+        if live_index in self._drawn:
+            self._drawn.move_to_end(live_index)
+            return self._drawn[live_index]
+        if self.draw is None:
+            raise ValueError(f"no draw function to draw the frame at {live_index!r}")
+        args = tuple(vs[i] for vs, i in zip(self.live_values, live_index))
+        png = _render(self.draw, args, self.width, self.dpi)
+        self._drawn[live_index] = png
+        while len(self._drawn) > LIVE_CACHE:
+            self._drawn.popitem(last=False)
+        return png
+
+    def live_initial(self) -> Tuple[int, ...]:
+        """Index into ``live_values`` of the initially shown value, per parameter."""
+        return tuple(i if lv is vs else _index_in(lv, vs[i])
+                     for lv, vs, i in zip(self.live_values, self.values, self.initial))
+
+    def widget(self):
+        """The live ipywidgets view: a slider per parameter and the figure as an ``Image``.
+
+        Made once per figure (every display shows the same widget). Moving a slider runs
+        in the kernel: the readout "name = value" and the image change to the frame of the
+        new position (:meth:`frame`). The sliders update the image while they are dragged
+        when every frame is precomputed, and when they are released otherwise.
+
+        Returns
+        -------
+        ipywidgets.VBox
+            Children: one ``HBox(SelectionSlider, Label)`` per parameter, then the ``Image``.
+        """
+        if self._widget and callable(getattr(self._widget[0], "_repr_mimebundle_", None)):
+            return self._widget[0]             # (a closed widget is replaced by a new one)
+        self._widget.clear()
+        import ipywidgets as W
+
+        start = self.live_initial()
+        precomputed = all(self._grid_index(j, i) is not None
+                          for j, lv in enumerate(self.live_values) for i in range(len(lv)))
+        sliders, readouts = [], []
+        for j, (name, label, texts) in enumerate(zip(self.names, self.labels, self.live_texts)):
+            sliders.append(W.SelectionSlider(
+                options=[(t, i) for i, t in enumerate(texts)], value=start[j], description=label,
+                readout=False, continuous_update=precomputed,
+                style={"description_width": "initial"}, layout=W.Layout(flex="1 1 12em", max_width="34em")))
+            readouts.append(W.Label(value=_readout(name, texts[start[j]])))
+        first = self.frame(start)
+        # Natural size (as on the page), shrunk to fit a narrow output area.
+        image = W.Image(value=first, format="png", layout=W.Layout(
+            width=f"{_png_size(first)[0]}px", max_width="100%", height="auto"))
+
+        def update(change=None):
+            pos = tuple(s.value for s in sliders)
+            for j, (name, texts) in enumerate(zip(self.names, self.live_texts)):
+                readouts[j].value = _readout(name, texts[pos[j]])
+            png = self.frame(pos)
+            width = f"{_png_size(png)[0]}px"
+            if image.layout.width != width:
+                image.layout.width = width
+            image.value = png
+
+        for s in sliders:
+            s.observe(update, names="value")
+        rows = [W.HBox([s, r], layout=W.Layout(align_items="center", flex_flow="row wrap"))
+                for s, r in zip(sliders, readouts)]
+        box = W.VBox([*rows, image])
+        box.add_class("nnb-slider-live")
+        self._widget.append(box)
+        return box
+
+    # -------------------------------------------------------------- display
+
     def _repr_html_(self) -> str:
         return self.html
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"text/html": self.html, "text/plain": repr(self)}
+        data = {"text/html": self.html, "text/plain": repr(self)}
+        wanted = (include is None or WIDGET_VIEW_MIMETYPE in include) and \
+            (exclude is None or WIDGET_VIEW_MIMETYPE not in exclude)
+        if wanted and _in_kernel():
+            view = self.widget()._repr_mimebundle_()
+            if view and WIDGET_VIEW_MIMETYPE in view:
+                data[WIDGET_VIEW_MIMETYPE] = view[WIDGET_VIEW_MIMETYPE]
+        return data
 
     def __repr__(self) -> str:
         params = ", ".join(f"{n} ({len(v)} values)" for n, v in zip(self.names, self.values))
         return f"<SliderFigure {params}: {len(self.frames)} frames, {self.nbytes / 1e6:.2f} MB of HTML>"
+
+
+def _in_kernel() -> bool:
+    """True in a running IPython kernel (where widgets have a comm to a front-end) with ipywidgets installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return False
+    try:
+        import ipywidgets  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 # ------------------------------------------------------------------ public API
@@ -131,8 +285,8 @@ class SliderFigure:
 def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | None = None,
                   fmt: Format = "{:g}", initial=None, width: float | None = None,
                   dpi: float | None = None, max_bytes: int | None = MAX_BYTES,
-                  max_frames: int = MAX_FRAMES) -> SliderFigure:
-    """A figure with a slider over ``values`` that works without a kernel.
+                  max_frames: int = MAX_FRAMES, live_values: Sequence | None = None) -> SliderFigure:
+    """A figure with a slider over ``values`` that works without a kernel (and live in one).
 
     ``draw(value)`` is called once per value, in the book's figure style; it either returns
     the matplotlib Figure it drew (``fig, ax = plt.subplots(); ...; return fig``) or draws
@@ -169,11 +323,17 @@ def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | N
         1.5 MB per figure: every frame is part of the page the reader downloads.
     max_frames : int
         Raise ``ValueError`` for more values than this (default 60).
+    live_values : sequence of numbers, optional
+        More values for the slider of the live widget in a kernel (numbers only), e.g. a
+        finer grid; merged with ``values`` in their order (``values`` must then be sorted).
+        Their frames are drawn by ``draw`` when first shown, so the widget waits for the
+        slider to be released. Default: the widget offers ``values``, all precomputed.
 
     Returns
     -------
     SliderFigure
-        Displays as the HTML snippet; its ``text/plain`` form is one short line.
+        Displays as the HTML snippet; its ``text/plain`` form is one short line. In a
+        running kernel the display also carries the live widget (:meth:`SliderFigure.widget`).
 
     Examples
     --------
@@ -185,13 +345,15 @@ def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | N
     """
     values = _as_values(values, name)
     return _build(lambda args: draw(*args), (name,), (label,), (values,), (fmt,),
-                  None if initial is None else (initial,), width, dpi, max_bytes, max_frames)
+                  None if initial is None else (initial,), width, dpi, max_bytes, max_frames,
+                  (live_values,))
 
 
 def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, values_b: Sequence, *,
                    labels: Sequence[str] | None = None, fmt: Format | Sequence[Format] = "{:g}",
                    initial=None, width: float | None = None, dpi: float | None = None,
-                   max_bytes: int | None = MAX_BYTES, max_frames: int = MAX_FRAMES) -> SliderFigure:
+                   max_bytes: int | None = MAX_BYTES, max_frames: int = MAX_FRAMES,
+                   live_values: Sequence | None = None) -> SliderFigure:
     """A figure with two sliders, over ``values_a`` and ``values_b``: a grid of frames.
 
     ``draw(a, b)`` is called for every pair, so the figure has ``len(values_a) *
@@ -214,6 +376,9 @@ def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, val
         The initially shown ``(a, b)``; default ``(values_a[0], values_b[0])``.
     width, dpi, max_bytes, max_frames
         As in :func:`slider_figure`.
+    live_values : pair, optional
+        ``(live_a, live_b)``: more values for the live widget's sliders, per parameter
+        (each None or a sequence of numbers; see :func:`slider_figure`).
 
     Returns
     -------
@@ -228,8 +393,11 @@ def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, val
     if initial is not None and len(initial) != 2:
         raise ValueError(f"initial must be a pair (a, b), got {initial!r}")
     values = (_as_values(values_a, names[0]), _as_values(values_b, names[1]))
+    live = (None, None) if live_values is None else tuple(live_values)
+    if len(live) != 2:
+        raise ValueError(f"live_values must be a pair (live_a, live_b), got {live_values!r}")
     return _build(lambda args: draw(*args), names, labels, values, fmts,
-                  None if initial is None else tuple(initial), width, dpi, max_bytes, max_frames)
+                  None if initial is None else tuple(initial), width, dpi, max_bytes, max_frames, live)
 
 
 def standalone_page(*figures: SliderFigure, title: str = "nnbook slider figures") -> str:
@@ -247,6 +415,45 @@ def _as_values(values, name) -> tuple:
     if not values:
         raise ValueError(f"slider {name!r} needs at least one value")
     return values
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, Real) and not isinstance(v, bool)
+
+
+def _same(a, b) -> bool:
+    """Equal values; numbers that differ only by rounding (0.1 + 0.2 and 0.3) count as equal."""
+    if _is_number(a) and _is_number(b):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):
+        return False
+
+
+def _index_in(values: tuple, value) -> Optional[int]:
+    for i, v in enumerate(values):
+        if v is value or _same(v, value):
+            return i
+    return None
+
+
+def _merge_live(values: tuple, live, name: str) -> tuple:
+    """``values`` with the extra ``live`` numbers, in the order of ``values`` (ascending or descending)."""
+    if live is None:
+        return values
+    live = _as_values(live, name)
+    if not all(_is_number(v) for v in values + live):
+        raise ValueError(f"live_values of {name!r} need numeric values and numbers, got {values!r} and {live!r}")
+    merged = list(values)
+    for v in live:
+        if _index_in(tuple(merged), v) is None:
+            merged.append(v)
+    if len(values) > 1 and list(values) == sorted(values, reverse=True) and values[0] != values[-1]:
+        return tuple(sorted(merged, reverse=True))
+    if list(values) != sorted(values):
+        raise ValueError(f"live_values of {name!r} need sorted values (ascending or descending), got {values!r}")
+    return tuple(sorted(merged))
 
 
 def _format(fmt: Format, value) -> str:
@@ -321,7 +528,8 @@ def _too_big(names, size, max_bytes, done, total) -> ValueError:
         f"plot (fewer points, no images), or pass max_bytes=None to accept it")
 
 
-def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, max_frames) -> SliderFigure:
+def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, max_frames,
+           live=None) -> SliderFigure:
     names = tuple(str(n) for n in names)
     labels = tuple(str(lab) if lab is not None else n for lab, n in zip(labels, names))
     shape = tuple(len(v) for v in values)
@@ -331,6 +539,9 @@ def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, ma
                          f"(shape {shape}); at most max_frames={max_frames}: use fewer values")
     dpi = FRAME_DPI if dpi is None else dpi
     texts = tuple(tuple(_format(f, v) for v in vs) for f, vs in zip(fmts, values))
+    live = (None,) * len(values) if live is None else live
+    live_values = tuple(_merge_live(vs, lv, n) for vs, lv, n in zip(values, live, names))
+    live_texts = tuple(tuple(_format(f, v) for v in vs) for f, vs in zip(fmts, live_values))
     start = tuple(0 for _ in values) if initial is None else tuple(
         _initial_index(vs, v, n) for vs, v, n in zip(values, initial, names))
 
@@ -352,7 +563,8 @@ def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, ma
     element_id = f"nnbslider-{key}" + (f"-{seen + 1}" if seen else "")
 
     snippet = _html(frames, names, labels, texts, shape, start, element_id)
-    fig = SliderFigure(tuple(frames), names, labels, tuple(values), texts, start, element_id, snippet)
+    fig = SliderFigure(tuple(frames), names, labels, tuple(values), texts, start, element_id, snippet,
+                       draw=draw, live_values=live_values, live_texts=live_texts, width=width, dpi=dpi)
     if max_bytes is not None and fig.nbytes > max_bytes:
         raise _too_big(names, fig.nbytes, max_bytes, total, total)
     return fig

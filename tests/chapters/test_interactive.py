@@ -1,9 +1,10 @@
-"""Tests of nnbook.interactive: slider figures that work on the static HTML page (no kernel)."""
+"""Tests of nnbook.interactive: slider figures that work on the static HTML page (no kernel) and live in a kernel."""
 
 import re
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import matplotlib
 
@@ -11,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import yaml  # noqa: E402
 
 from nnbook import interactive as I  # noqa: E402
 
@@ -217,3 +219,162 @@ def test_without_javascript_the_caption_lists_the_values_and_the_controls_are_hi
 def test_unknown_initial_value_is_rejected():
     with pytest.raises(ValueError, match="not one of its values"):
         I.slider_figure(lambda h: None, "h", ["relu", "tanh"], initial="elu")
+
+
+# ------------------------------------------------------------------ the live widget (in a kernel)
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+class CountingDraw:
+    """A draw function that counts its calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, k):
+        self.calls.append(k)
+        plt.plot(X, np.tanh(k * X))
+        plt.ylim(-1.1, 1.1)
+
+
+def parts(box):
+    """(sliders, readouts, image) of a live widget."""
+    rows, image = box.children[:-1], box.children[-1]
+    return [r.children[0] for r in rows], [r.children[1] for r in rows], image
+
+
+def test_live_widget_has_a_selection_slider_per_parameter_showing_the_initial_frame():
+    fig = I.slider_figure2(draw_on_current_figure, ("a", "b"), [1, 2, 3], [-1, 0],
+                           labels=("slope a", "offset b"), initial=(2, 0))
+    sliders, readouts, image = parts(fig.widget())
+    assert [s.description for s in sliders] == ["slope a", "offset b"]
+    assert [s.options for s in sliders] == [(("1", 0), ("2", 1), ("3", 2)), (("-1", 0), ("0", 1))]
+    assert [s.value for s in sliders] == [1, 1]
+    assert [r.value for r in readouts] == ["a = 2", "b = 0"]
+    assert image.format == "png" and image.value == fig.frames[1 * 2 + 1]
+
+
+def test_moving_a_live_slider_shows_the_precomputed_frame_without_drawing_again():
+    draw = CountingDraw()
+    fig = I.slider_figure(draw, "k", [0.5, 1, 2, 4])
+    assert len(draw.calls) == 4
+    (slider,), (readout,), image = parts(fig.widget())
+    assert slider.continuous_update            # every frame is ready: follow the drag
+    for i in (3, 1, 2, 0):
+        slider.value = i
+        assert image.value == fig.frames[i] and readout.value == f"k = {fig.texts[0][i]}"
+    assert len(draw.calls) == 4
+
+
+def test_live_image_is_shown_at_the_pixel_width_of_its_frame_as_on_the_page():
+    fig = I.slider_figure(draw_returning_figure, "k", [1, 2])
+    _, _, image = parts(fig.widget())
+    assert image.layout.width == f"{I._png_size(fig.frames[0])[0]}px" and image.layout.max_width == "100%"
+
+
+def test_two_parameter_live_widget_picks_frames_in_row_major_order():
+    fig = I.slider_figure2(draw_on_current_figure, ("a", "b"), [1, 2, 3], [-1, 0])
+    (sa, sb), _, image = parts(fig.widget())
+    for i in range(3):
+        for j in range(2):
+            sa.value, sb.value = i, j
+            assert image.value == fig.frames[i * 2 + j]
+
+
+def test_live_values_between_grid_points_are_drawn_once_when_first_shown():
+    draw = CountingDraw()
+    fig = I.slider_figure(draw, "k", [1, 2, 4], live_values=[1.5, 3])
+    assert fig.live_values == ((1, 1.5, 2, 3, 4),) and fig.live_texts == (("1", "1.5", "2", "3", "4"),)
+    assert draw.calls == [1, 2, 4]                   # nothing extra before the widget is used
+    (slider,), (readout,), image = parts(fig.widget())
+    assert not slider.continuous_update             # frames to draw: update on release
+    slider.value = 1
+    assert draw.calls[-1] == 1.5 and readout.value == "k = 1.5"
+    assert image.value not in fig.frames
+    new = image.value
+    slider.value = 2
+    assert image.value == fig.frames[1]
+    slider.value = 1
+    assert image.value == new and draw.calls == [1, 2, 4, 1.5]
+
+
+def test_live_values_are_merged_in_the_order_of_the_values_without_duplicates():
+    up = I.slider_figure(draw_line, "a", [0.1, 0.3], live_values=np.linspace(0.0, 0.4, 5))
+    assert up.live_values == ((0.0, 0.1, 0.2, 0.3, 0.4),)          # 0.1 and 0.3 only once
+    down = I.slider_figure(draw_line, "a", [3, 1], live_values=[2, 0])
+    assert down.live_values == ((3, 2, 1, 0),) and down.live_initial() == (0,)
+
+
+def test_live_values_need_numbers_and_sorted_values():
+    with pytest.raises(ValueError, match="numeric"):
+        I.slider_figure(draw_line, "h", ["relu", "tanh"], live_values=[1])
+    with pytest.raises(ValueError, match="sorted"):
+        I.slider_figure(draw_line, "a", [1, 3, 2], live_values=[1.5])
+    with pytest.raises(ValueError, match="pair"):
+        I.slider_figure2(draw_on_current_figure, ("a", "b"), [1], [0], live_values=[0.5])
+
+
+def test_live_values_leave_the_static_html_and_frames_unchanged():
+    plain = I.slider_figure(draw_returning_figure, "k", [1, 2])
+    finer = I.slider_figure(draw_returning_figure, "k", [1, 2], live_values=[1.25, 1.5])
+    assert finer.frames == plain.frames
+    assert finer.html.replace(finer.element_id, "ID") == plain.html.replace(plain.element_id, "ID")
+
+
+def test_outside_a_kernel_the_display_is_html_and_plain_text_only(one):
+    from IPython.core.formatters import DisplayFormatter
+
+    assert not I._in_kernel()
+    data, _ = DisplayFormatter().format(one)
+    assert set(data) == {"text/html", "text/plain"}
+
+
+def test_in_a_kernel_the_display_adds_the_widget_view_and_keeps_the_same_html(monkeypatch):
+    from IPython.core.formatters import DisplayFormatter
+
+    fig = I.slider_figure(draw_returning_figure, "k", [1, 2, 3])
+    monkeypatch.setattr(I, "_in_kernel", lambda: True)
+    data, _ = DisplayFormatter().format(fig)
+    assert set(data) == {"text/html", "text/plain", WIDGET_VIEW}
+    assert data["text/html"] == fig.html
+    assert data[WIDGET_VIEW]["model_id"] == fig.widget().model_id
+    again, _ = DisplayFormatter().format(fig)       # a second display shows the same widget
+    assert again[WIDGET_VIEW] == data[WIDGET_VIEW]
+    assert WIDGET_VIEW not in fig._repr_mimebundle_(exclude={WIDGET_VIEW})
+
+
+def test_a_closed_live_widget_is_replaced_by_a_new_one_on_the_next_display(monkeypatch):
+    fig = I.slider_figure(draw_returning_figure, "k", [1, 2])
+    monkeypatch.setattr(I, "_in_kernel", lambda: True)
+    first = fig.widget()
+    first.close()
+    bundle = fig._repr_mimebundle_()
+    assert fig.widget() is not first and bundle[WIDGET_VIEW]["model_id"] == fig.widget().model_id
+
+
+def test_book_html_prefers_the_slider_html_but_still_renders_plain_widgets_as_widgets():
+    from myst_nb.core.render import get_mime_priority
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "_config.yml").read_text(encoding="utf-8"))
+    overrides = config["sphinx"]["config"]["nb_mime_priority_overrides"]
+
+    def chosen(builder, bundle):
+        return next(m for m in get_mime_priority(builder, overrides) if m in bundle)
+
+    for builder in ("html", "dirhtml", "singlehtml"):
+        assert chosen(builder, {"text/html", "text/plain", WIDGET_VIEW}) == "text/html"
+        assert chosen(builder, {"text/plain", WIDGET_VIEW}) == WIDGET_VIEW
+        assert chosen(builder, {"image/png", "text/plain", WIDGET_VIEW}) == WIDGET_VIEW
+        assert chosen(builder, {"text/html", "image/png", "text/plain"}) == "text/html"
+    assert chosen("latex", {"text/html", "text/plain", WIDGET_VIEW}) == "text/plain"
+
+
+def test_live_widget_of_values_that_numpy_cannot_compare_keeps_the_initial_position():
+    points = [np.array([0.0, 1.0]), np.array([2.0, 3.0]), np.array([0.0, 1.0])]   # arrays, one repeated
+    fig = I.slider_figure(lambda p: draw_on_current_figure(*p), "p", points,
+                          fmt=lambda p: f"({p[0]:g}, {p[1]:g})")
+    (slider,), _, image = parts(fig.widget())
+    assert slider.continuous_update and fig.live_initial() == (0,)
+    slider.value = 2
+    assert image.value == fig.frames[2]
