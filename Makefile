@@ -7,6 +7,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
+# Tests of the built book (_build/html): they run after the strict build.
+SITE_TESTS := tests/launch/test_launch_urls.py tests/browser
+# Exact versions from constraints.txt; `make test CONSTRAINTS=` takes the newest releases that
+# requirements.txt allows instead (the weekly drift check does).
+CONSTRAINTS ?= -c constraints.txt
 
 # MNIST: use the read-only copy beside the repository when it exists (CI, these machines).
 SHARED_DATA := $(abspath ../shared/data)
@@ -24,7 +29,7 @@ export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
-.PHONY: help setup book test unit pages strict student bench clean distclean constraints
+.PHONY: help setup book test unit pages strict student bench clean distclean constraints site-tests
 
 help:
 	@echo "make book     build the HTML book into _build/html (set-up included)"
@@ -32,6 +37,9 @@ help:
 	@echo "make unit     the tests without the book pages; make pages: only the pages; make strict: only the strict build"
 	@echo "make student  the student edition (notebooks without solutions) in _build/student"
 	@echo "make bench    the MNIST speed benchmark against PyTorch"
+	@echo "make notebooks     regenerate book/*.ipynb (what Binder, Colab, JupyterHub open) from the pages"
+	@echo "make binder-env    Binder's environment in .venv-binder (the page tests run in it)"
+	@echo "make site-tests    launch links and the browser suite on the built book (after make strict)"
 	@echo "make clean    remove _build"
 
 $(BIN)/python:
@@ -39,7 +47,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt code/pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(CONSTRAINTS)
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -50,15 +58,18 @@ book: setup
 	@echo
 	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
 
-# Unit tests and every page executed as a notebook (one test per page), then the strict build.
-test: setup
-	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) --dist loadgroup tests
+# Unit tests and every page's notebook executed in Binder's environment (one test per page),
+# then the strict build from clean, then the tests of the built site: its launch links and
+# every page in a real browser.
+test: setup binder-env
+	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) --dist loadgroup tests $(SITE_TESTS:%=--ignore=%)
 	$(MAKE) --no-print-directory strict
+	$(MAKE) --no-print-directory site-tests
 
 unit: setup
-	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) tests --ignore=tests/book
+	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) tests --ignore=tests/book $(SITE_TESTS:%=--ignore=%)
 
-pages: setup
+pages: setup binder-env
 	$(PYTEST) -n $(JOBS) tests/book
 
 # From clean: a second incremental -W build can pass while a page is broken.
@@ -83,4 +94,69 @@ clean:
 	rm -rf _build
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(BINDER_VENV)
+
+# The built site: every launch link resolves, every page works in a real browser.
+site-tests: setup
+	$(PYTEST) tests/launch/test_launch_urls.py
+	$(MAKE) --no-print-directory browser
+
+# ---- Launching: Binder, Colab, a JupyterHub ------------------------------------------------
+# book/<page>.ipynb are the notebooks the launch buttons open, generated from the MyST pages
+# (never edited by hand; tests/launch fails when they are out of date).
+BINDER_VENV := .venv-binder
+BINDER_STAMP := $(BINDER_VENV)/.installed
+BINDER_KERNEL := nnbook-binder
+
+.PHONY: notebooks binder-env
+
+notebooks: setup
+	$(BIN)/python -m nnbook.notebooks
+
+# Binder's install path in a fresh venv of its own: binder/requirements.txt installed from the
+# repository root, as repo2docker does, and a kernel named nnbook-binder. The page tests run
+# every chapter notebook in that kernel. Made again from scratch when a requirement changes.
+$(BINDER_STAMP): binder/requirements.txt binder/runtime.txt requirements.txt constraints.txt code/pyproject.toml
+	rm -rf $(BINDER_VENV)
+	$(PYTHON) -m venv $(BINDER_VENV)
+	$(BINDER_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(BINDER_VENV)/bin/python -m pip install --quiet -r binder/requirements.txt
+	$(BINDER_VENV)/bin/python -m ipykernel install --prefix $(BINDER_VENV) --name $(BINDER_KERNEL) \
+	  --display-name "Python 3 (nnbook, Binder's requirements)"
+	@touch $(BINDER_STAMP)
+
+binder-env: $(BINDER_STAMP)
+
+# ---- Browser tests: every page of the built book in headless Chromium, offline -------------
+# tests/browser drives Debian's Chromium ($(CHROMIUM)) with Playwright against _build/html
+# (or $$NNBOOK_SITE); the CDN scripts the pages load come from npm copies in
+# tests/browser/node_modules (npm ci from the committed package-lock.json, redone when it
+# changes). Without a Chromium the target warns loudly and passes, unless
+# NNBOOK_REQUIRE_BROWSER=1 (CI), which makes it fail.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_DIR := tests/browser
+BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.nnbook-npm-ci
+
+.PHONY: browser browser-deps
+
+$(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js 20 with npm (apt-get install -y nodejs npm)"; exit 1; }
+	cd $(BROWSER_DIR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(BROWSER_STAMP)
+
+browser-deps: setup $(BROWSER_STAMP)
+
+browser: setup
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "########################################################################"; \
+	  echo "#  BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM)."; \
+	  echo "#  The built book was NOT checked in a browser (math, figures, widgets,"; \
+	  echo "#  solutions, quizzes, explorers, launch buttons)."; \
+	  echo "#  Install Debian's Chromium:   apt-get install -y chromium"; \
+	  echo "#  (or run with CHROMIUM=/path/to/chromium), then:   make browser"; \
+	  echo "########################################################################"; \
+	  if [ "$(NNBOOK_REQUIRE_BROWSER)" = 1 ]; then echo "NNBOOK_REQUIRE_BROWSER=1: failing."; exit 1; fi; \
+	  exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory browser-deps && \
+	CHROMIUM="$(CHROMIUM)" $(PYTEST) $(BROWSER_DIR)

@@ -13,7 +13,8 @@ derivative" is answered by a file name:
   ``hessian_tools``;
 * data and the lab: ``data`` (IDX reader, verified MNIST loader, toy data), ``lab``;
 * the book itself: ``plotting``, ``display``, ``interactive`` (kernel-free sliders),
-  ``glossary``, ``exercises``, ``quiz``, ``grade``, ``student``, ``nbexec``.
+  ``glossary``, ``exercises``, ``quiz``, ``grade``, ``student``, ``nbexec``, ``notebooks``
+  (the notebooks the launch buttons open).
 """
 
 __version__ = "0.1.0"

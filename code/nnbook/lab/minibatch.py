@@ -11,11 +11,12 @@ f(a) = max(0, a), softmax outputs and the cross-entropy with L2 weight decay
     A⁽ˡ⁾ = Z⁽ˡ⁻¹⁾ W⁽ˡ⁾ᵀ + b⁽ˡ⁾,   Z⁽ˡ⁾ = f(A⁽ˡ⁾),   Z⁽⁰⁾ = X,   Y = softmax(A⁽ᴸ⁾)
     δ⁽ᴸ⁾ = (Y − T) / N                                   (softmax + cross-entropy; 1/N of the mean)
     ∂E/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ + λ W⁽ˡ⁾,   ∂E/∂b⁽ˡ⁾ = Σ_n δ⁽ˡ⁾_n
-    δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾) ⊙ f′(Z⁽ˡ⁻¹⁾),   f′ = 1 where z > 0, else 0
+    δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾) ⊙ f′(A⁽ˡ⁻¹⁾),   f′ = 1 where a > 0, else 0
     W⁽ˡ⁾ ← W⁽ˡ⁾ − η ∂E/∂W⁽ˡ⁾,   b⁽ˡ⁾ ← b⁽ˡ⁾ − η ∂E/∂b⁽ˡ⁾
 
-The lecture writes f′(z⁽ˡ⁾); for ReLU f′(a) = 1[a > 0] = 1[z > 0], so the mask can be read
-from Z and A need not be kept. Lecture 004 writes the update with the transposes of its own
+The lecture writes f′(z⁽ˡ⁾); for ReLU f′(a) = 1[a > 0]. The forward pass computes this mask
+once (as booleans), applies it (z = a·f′(a) = max(0, a)) and keeps it for the backward pass,
+so A need not be kept. Lecture 004 writes the update with the transposes of its own
 layout, W ← W − η z⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ − ηλW; here W⁽ˡ⁾ is (n_l, n_{l-1}) as in lecture 000, so the
 same product is δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ (chapter 3 shows both layouts side by side).
 
@@ -25,7 +26,9 @@ arrays: every product is written by ``np.matmul(..., out=...)`` into buffers all
 per batch size, ReLU and softmax work in place, and each W⁽ˡ⁾ is updated as soon as δ⁽ˡ⁻¹⁾,
 which needs the old W⁽ˡ⁾, has been computed. A step carries ηδ through the backward pass
 (all of it is linear in δ⁽ᴸ⁾), so the products give η ∂E/∂W⁽ˡ⁾ at once and the update
-W⁽ˡ⁾ ← (1 − ηλ) W⁽ˡ⁾ − η δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ takes two passes over W⁽ˡ⁾. The result equals
+W⁽ˡ⁾ ← (1 − ηλ) W⁽ˡ⁾ − η δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ takes two passes over W⁽ˡ⁾. Sums are written as products
+with a vector of ones (Σ_n δ⁽ˡ⁾_n = 1ᵀ δ⁽ˡ⁾, Σ_k e_nk = e_n 1), which BLAS computes faster
+than numpy's reduction along an axis. The result equals
 ``MLP.gradient(X, T, reduction="mean", l2=λ)`` to round-off (tests/lab).
 """
 
@@ -52,8 +55,10 @@ class Buffers:
         A⁽ᴸ⁾, then Y = softmax(A⁽ᴸ⁾), then δ⁽ᴸ⁾ = (Y − T)/N.
     delta : list of ndarray
         ``delta[l-1]`` = δ⁽ˡ⁾ of the hidden layers l = 1..L-1, shape (N, n_l).
-    mask : list of ndarray
-        ``mask[l-1]`` = f′(A⁽ˡ⁾) = 1[Z⁽ˡ⁾ > 0] as 0/1 in the float dtype, shape (N, n_l).
+    mask : list of ndarray of bool
+        ``mask[l-1]`` = f′(A⁽ˡ⁾) = 1[A⁽ˡ⁾ > 0] of the hidden layers, shape (N, n_l): set by the
+        forward pass (which applies it: Z⁽ˡ⁾ = A⁽ˡ⁾ ⊙ f′(A⁽ˡ⁾) = max(0, A⁽ˡ⁾)) and reused by
+        the backward pass.
     rows : ndarray of intp, shape (N,)
         0..N-1, for picking y_{n, t_n}.
     """
@@ -63,13 +68,16 @@ class Buffers:
         self.X = np.empty((N, sizes[0]), dtype)
         self.Z = [np.empty((N, n), dtype) for n in sizes[1:]]
         self.delta = [np.empty((N, n), dtype) for n in sizes[1:-1]]
-        self.mask = [np.empty((N, n), dtype) for n in sizes[1:-1]]
+        self.mask = [np.empty((N, n), bool) for n in sizes[1:-1]]
         self.rows = np.arange(N)
         self.rowmax = np.empty((N, 1), dtype)
+        self.rowsum = np.empty(N, dtype)
+        self.ones = np.ones(N, dtype)                       # 1 (N,): Σ_n δ_n = 1ᵀ δ
+        self.ones_K = np.ones(sizes[-1], dtype)             # 1 (K,): Σ_k e_nk = e 1
 
     @property
     def nbytes(self) -> int:
-        arrays = [self.X, self.rowmax] + self.Z + self.delta + self.mask
+        arrays = [self.X, self.rowmax, self.rowsum, self.ones, self.ones_K] + self.Z + self.delta + self.mask
         return sum(a.nbytes for a in arrays)
 
 
@@ -122,14 +130,16 @@ class MiniBatchSGD:
             np.matmul(Z_prev, W[l - 1].T, out=A)            # A⁽ˡ⁾ = Z⁽ˡ⁻¹⁾ W⁽ˡ⁾ᵀ
             A += b[l - 1]                                   #       + b⁽ˡ⁾
             if l < self.L:
-                np.maximum(A, 0, out=A)                     # Z⁽ˡ⁾ = f(A⁽ˡ⁾) = max(0, A⁽ˡ⁾)
+                mask = buf.mask[l - 1]
+                np.greater(A, 0, out=mask)                  # f′(a⁽ˡ⁾) = 1 if a⁽ˡ⁾ > 0 else 0
+                A *= mask                                   # Z⁽ˡ⁾ = f(A⁽ˡ⁾) = a⁽ˡ⁾ f′(a⁽ˡ⁾) = max(0, a⁽ˡ⁾)
             Z_prev = A
         Y = buf.Z[-1]
         np.max(Y, axis=1, keepdims=True, out=buf.rowmax)    # m_n = max_k a_nk  (no overflow in exp)
         Y -= buf.rowmax                                     # a_nk − m_n
         np.exp(Y, out=Y)                                    # e^{a_nk − m_n}
-        np.sum(Y, axis=1, keepdims=True, out=buf.rowmax)    # Σ_k e^{a_nk − m_n}
-        Y /= buf.rowmax                                     # y_nk = e^{a_nk} / Σ_k e^{a_nk}
+        np.matmul(Y, buf.ones_K, out=buf.rowsum)            # Σ_k e^{a_nk − m_n}  (a product with 1)
+        Y /= buf.rowsum[:, None]                            # y_nk = e^{a_nk} / Σ_k e^{a_nk}
         return Y
 
     def probabilities(self, X, batch_size: int = 2000) -> np.ndarray:
@@ -169,13 +179,11 @@ class MiniBatchSGD:
         for l in range(self.L, 0, -1):
             Z_prev = X if l == 1 else buf.Z[l - 2]          # Z⁽ˡ⁻¹⁾
             np.matmul(delta.T, Z_prev, out=dW[l - 1])       # (η) ∂E/∂W⁽ˡ⁾ = (η) δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾
-            np.sum(delta, axis=0, out=db[l - 1])            # (η) ∂E/∂b⁽ˡ⁾ = (η) Σ_n δ⁽ˡ⁾_n
+            np.matmul(buf.ones, delta, out=db[l - 1])       # (η) ∂E/∂b⁽ˡ⁾ = (η) Σ_n δ⁽ˡ⁾_n = 1ᵀ δ⁽ˡ⁾
             if l > 1:
                 delta_prev = buf.delta[l - 2]
                 np.matmul(delta, W[l - 1], out=delta_prev)  # δ⁽ˡ⁾ W⁽ˡ⁾  (the old W⁽ˡ⁾)
-                mask = buf.mask[l - 2]
-                np.greater(Z_prev, 0, out=mask)             # f′(a⁽ˡ⁻¹⁾) = 1 if z⁽ˡ⁻¹⁾ > 0 else 0
-                delta_prev *= mask                          # δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾) ⊙ f′(z⁽ˡ⁻¹⁾)
+                delta_prev *= buf.mask[l - 2]               # δ⁽ˡ⁻¹⁾ = (δ⁽ˡ⁾ W⁽ˡ⁾) ⊙ f′(a⁽ˡ⁻¹⁾)  (mask of the forward pass)
             if eta is None:                                 # gradient only (for checks)
                 if lam:
                     dW[l - 1] += lam * W[l - 1]             # ∂E_total/∂W⁽ˡ⁾ = δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ + λW⁽ˡ⁾
@@ -197,7 +205,10 @@ class MiniBatchSGD:
         elif rows is None:
             np.copyto(buf.X, X, casting="same_kind")
         elif X.dtype == self.dtype:
-            np.take(X, rows, axis=0, out=buf.X)
+            rows = np.asarray(rows)
+            if rows.size and (rows.min() < 0 or rows.max() >= X.shape[0]):
+                raise IndexError(f"batch rows must lie in 0..{X.shape[0] - 1}")
+            np.take(X, rows, axis=0, out=buf.X, mode="clip")   # checked above; "clip" is unbuffered
         else:
             np.copyto(buf.X, X[rows], casting="same_kind")
         return buf

@@ -46,7 +46,7 @@ __all__ = ["Config", "Result", "train", "evaluate", "save", "load", "train_cache
            "parse_schedule", "peak_rss_mb", "main"]
 
 #: Bumped when a change of the training code changes the numbers a config gives (cache key).
-TRAINER_VERSION = 2
+TRAINER_VERSION = 3
 
 
 @dataclass(frozen=True)
