@@ -75,6 +75,9 @@ def built(tmp_path_factory):
     src = tmp_path_factory.mktemp("book")
     out = tmp_path_factory.mktemp("out")
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    sphinx_config = config["sphinx"].get("config", {})
+    # folders the repository's settings name relative to its root (static files) stay the repository's
+    sphinx_config["html_static_path"] = [str(ROOT / p) for p in sphinx_config.get("html_static_path", [])]
     tiny = {"title": "slider figure in a kernel", "only_build_toc_files": True,
             "exclude_patterns": ["_build", "**/.*"],
             "execute": config["execute"], "parse": config["parse"], "sphinx": config["sphinx"]}
