@@ -168,7 +168,7 @@ class MiniBatchSGD:
         Y = self._forward(buf, X)
         wrong = int(np.count_nonzero(Y.argmax(axis=1) != t))
         y_t = Y[buf.rows, t]                                # y_{n, t_n}
-        E = -float(np.mean(np.log(np.maximum(y_t, np.finfo(self.dtype).tiny))))  # (1/N) Σ_n −ln y_{n,t_n}
+        E = -float(np.add.reduce(np.log(np.maximum(y_t, np.finfo(self.dtype).tiny)))) / N  # (1/N) Σ_n −ln y_{n,t_n}
         # With a step (η given) the backward pass carries ηδ instead of δ: every δ⁽ˡ⁾ and every
         # gradient below is linear in δ⁽ᴸ⁾, so the products then give η ∂E/∂W⁽ˡ⁾ directly and
         # the update needs no extra pass over W⁽ˡ⁾ to multiply by η.
