@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from myst_pages import myst_page
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -35,17 +36,7 @@ def draw_kernel_test(k):
 fig = slider_figure(draw_kernel_test, "k", [0.5, 1, 2], label="slope k", live_values=[0.75, 1.5])
 '''
 
-PAGE = f"""---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-# Slider figure in a kernel
+PAGE = myst_page(f"""# Slider figure in a kernel
 
 ```{{code-cell}} ipython3
 {FIGURE}
@@ -66,7 +57,7 @@ slider.value = fig.live_values[0].index(0.5)
 import ipywidgets
 ipywidgets.IntSlider(value=3, description="plain")
 ```
-"""
+""")
 
 
 @pytest.fixture(scope="module")

@@ -4,17 +4,9 @@ import nbformat
 
 from nnbook import student
 
-PAGE = '''---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+from myst_pages import myst_page
 
+PAGE = myst_page('''
 # Testing chapter
 
 ```{exercise} Scale a vector
@@ -77,7 +69,7 @@ eta_max = 0.25  # SECRET-6
 ```
 
 Final text.
-'''
+''')
 
 
 def _student(tmp_path):

@@ -6,6 +6,7 @@ Points: testing.scale 2, testing.row-norms 1, testing.eta 1, testing.pick 1, tes
 import json
 
 import nbformat
+from myst_pages import myst_page
 
 IMPORTS = "import numpy as np\nfrom nnbook.exercises import check"
 SCALE = "def scale(x, a):\n    return a * x"
@@ -45,17 +46,7 @@ def notebook(cells, chapters=(99,)):
     return nb
 
 
-MYST_PAGE = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-
+MYST_PAGE = myst_page("""
 # A page of the book, handed in as MyST Markdown
 
 ```{code-cell} ipython3
@@ -79,7 +70,7 @@ kernelspec:
 %s
 %s
 ```
-""" % (IMPORTS, SCALE, CHECK_SCALE, ROWS, ETA, PICK, KNOB)
+""") % (IMPORTS, SCALE, CHECK_SCALE, ROWS, ETA, PICK, KNOB)
 
 
 def write_all(folder):
