@@ -79,7 +79,7 @@ strict: setup
 	@echo "Strict build passed: file://$(CURDIR)/_build/html/index.html"
 
 student: setup
-	$(BIN)/python -m nnbook.student --out _build/student
+	$(BIN)/python -m nnbook.grade.student --out _build/student
 	@echo "Student edition: $(CURDIR)/_build/student"
 
 bench: setup
@@ -111,7 +111,7 @@ BINDER_KERNEL := nnbook-binder
 .PHONY: notebooks binder-env
 
 notebooks: setup
-	$(BIN)/python -m nnbook.notebooks
+	$(BIN)/python -m nnbook.publish.notebooks
 
 # Binder's install path in a fresh venv of its own: binder/requirements.txt installed from the
 # repository root, as repo2docker does, and a kernel named nnbook-binder. The page tests run

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from nnbook.glossary import chinese_terms_in, terms
+from nnbook.page.glossary import chinese_terms_in, terms
 
 ROOT = Path(__file__).resolve().parents[1]
 LECTURES = ROOT.parent / "shared" / "lectures"
@@ -34,7 +34,7 @@ def test_every_glossary_term_is_used_by_a_lecture():
 def test_every_chinese_term_a_page_introduces_is_in_the_glossary(page):
     known = {t.zh for t in terms()}
     unknown = sorted(set(chinese_terms_in(page.read_text(encoding="utf-8"))) - known)
-    assert not unknown, f"{page.name} introduces Chinese terms missing from code/nnbook/glossary.tsv: {unknown}"
+    assert not unknown, f"{page.name} introduces Chinese terms missing from code/nnbook/page/glossary.tsv: {unknown}"
 
 
 def test_chinese_terms_are_found_in_parentheses_but_not_in_code():

@@ -8,7 +8,7 @@ import jupytext
 import pytest
 from nbclient import NotebookClient
 
-from nnbook.nbexec import patch_nbclient, poll_in_short_steps
+from nnbook.grade.nbexec import patch_nbclient, poll_in_short_steps
 
 
 class _Channel:

@@ -470,9 +470,10 @@ class Graph:
         ax : matplotlib Axes
         """
         import matplotlib.pyplot as plt
-        from .plotting import COLORS
 
-        value_color = COLORS[2] if value_color is None else value_color
+        # The third colour of the active style's cycle: the book's green under its style.
+        cycle = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["#009E73"] * 3)
+        value_color = cycle[2 % len(cycle)] if value_color is None else value_color
         grad_color = "#C0392B" if grad_color is None else grad_color
         pos = self.layout() if pos is None else dict(pos)
         xs = [p[0] for p in pos.values()]

@@ -5,7 +5,7 @@ import pytest
 
 from nnbook import approximation as A
 from nnbook.networks import MLP
-from nnbook.plotting import loglog_slope
+from nnbook.page.plotting import loglog_slope
 
 
 def sin_pi(x):

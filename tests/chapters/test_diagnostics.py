@@ -5,7 +5,7 @@ import pytest
 
 from nnbook import diagnostics as dg
 from nnbook.networks import MLP
-from nnbook.plotting import loglog_slope
+from nnbook.page.plotting import loglog_slope
 
 
 def _problem(hidden="sigmoid", depth=6, width=8, N=20, seed=0):

@@ -1,4 +1,4 @@
-"""Tests of nnbook.interactive: slider figures that work on the static HTML page (no kernel) and live in a kernel."""
+"""Tests of nnbook.page.interactive: slider figures that work on the static HTML page (no kernel) and live in a kernel."""
 
 import re
 import subprocess
@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import yaml  # noqa: E402
 
-from nnbook import interactive as I  # noqa: E402
+from nnbook.page import interactive as I  # noqa: E402
 
 X = np.linspace(-3.0, 3.0, 40)
 
@@ -144,7 +144,7 @@ def test_frames_are_the_same_bytes_on_two_calls_and_carry_no_software_metadata()
 SCRIPT = """
 import matplotlib; matplotlib.use("Agg")
 import hashlib, matplotlib.pyplot as plt, numpy as np
-from nnbook.interactive import slider_figure
+from nnbook.page.interactive import slider_figure
 def draw(k):
     plt.plot(np.linspace(0, 1, 20) ** k)
 print(hashlib.sha256(slider_figure(draw, "k", [1, 2, 3]).html.encode()).hexdigest())

@@ -23,7 +23,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 FIGURE = '''
 import matplotlib.pyplot as plt
 import numpy as np
-from nnbook.interactive import slider_figure
+from nnbook.page.interactive import slider_figure
 
 x = np.linspace(-3, 3, 40)
 
@@ -69,6 +69,8 @@ def built(tmp_path_factory):
     sphinx_config = config["sphinx"].get("config", {})
     # folders the repository's settings name relative to its root (static files) stay the repository's
     sphinx_config["html_static_path"] = [str(ROOT / p) for p in sphinx_config.get("html_static_path", [])]
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in
+                                            config["sphinx"].get("local_extensions", {}).items()}
     tiny = {"title": "slider figure in a kernel", "only_build_toc_files": True,
             "exclude_patterns": ["_build", "**/.*"],
             "execute": config["execute"], "parse": config["parse"], "sphinx": config["sphinx"]}
@@ -140,7 +142,7 @@ def test_html_made_in_the_kernel_is_byte_identical_to_the_html_made_without_one(
     import matplotlib
 
     matplotlib.use("Agg")
-    from nnbook import interactive as I
+    from nnbook.page import interactive as I
 
     nb, _ = built
     monkeypatch.setattr(I, "_shown", {})         # as in a fresh kernel: first display of these frames

@@ -5,7 +5,7 @@ import pytest
 import sympy as sp
 
 from nnbook import surface as S
-from nnbook.plotting import loglog_slope
+from nnbook.page.plotting import loglog_slope
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import json
 import nbformat
 from nbclient import NotebookClient
 
-from nnbook import quiz as quiz_module
+from nnbook.page import quiz as quiz_module
 
 from .conftest import FIXTURE_EXERCISES
 
@@ -22,7 +22,7 @@ def test_notebook_with_check_widget_and_quiz(tmp_path, monkeypatch):
         "def scale(x, a):\n    return a * x\nr = check('testing.scale', scale)\nr",  # shown once, not twice
         "check('testing.scale', lambda x, a: -a * x)\ncheck('testing.eta', 0.25)",  # two results in one cell
         "ExerciseWidget('testing.eta')",
-        f"import nnbook.quiz as q, pathlib\nq.QUIZ_DIR = pathlib.Path({str(tmp_path)!r})\nq.quiz('demo')",
+        f"import nnbook.page.quiz as q, pathlib\nq.QUIZ_DIR = pathlib.Path({str(tmp_path)!r})\nq.quiz('demo')",
         "progress(99)",
     ]]
     NotebookClient(nb, timeout=60, kernel_name="python3").execute()

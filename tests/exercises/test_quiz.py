@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from nnbook import quiz as quiz_module
+from nnbook.page import quiz as quiz_module
 
 QUESTIONS = [
     {"question": "Largest value of the sigmoid's slope?", "type": "multiple_choice",
@@ -99,6 +99,6 @@ def test_unknown_slug_suggests_close_ones(quiz_dir):
 
 
 def test_every_shipped_quiz_is_encoded_and_valid(capsys):
-    """The quizzes of the book's chapters (code/nnbook/quizzes/*.json)."""
+    """The quizzes of the book's chapters (code/nnbook/page/quizzes/*.json)."""
     code = quiz_module.main(["check"])
     assert code == 0, capsys.readouterr().out

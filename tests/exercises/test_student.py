@@ -2,7 +2,7 @@
 
 import nbformat
 
-from nnbook import student
+from nnbook.grade import student
 
 from myst_pages import myst_page
 

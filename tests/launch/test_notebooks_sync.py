@@ -16,10 +16,10 @@ import jupytext
 import nbformat
 import pytest
 
-from nnbook import notebooks
+from nnbook.publish import notebooks
 
 ROOT = Path(__file__).resolve().parents[2]
-FIX = "run `make notebooks` (python -m nnbook.notebooks) and commit book/*.ipynb"
+FIX = "run `make notebooks` (python -m nnbook.publish.notebooks) and commit book/*.ipynb"
 
 
 @pytest.fixture(scope="module")

@@ -194,7 +194,7 @@ async def _start(nb, tmp: Path, opts: GradeOptions):
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
 
-    from ..nbexec import patch_nbclient
+    from .nbexec import patch_nbclient
 
     patch_nbclient()          # no stalled waits after widget cells (nbclient#312)
 
