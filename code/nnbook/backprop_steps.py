@@ -1,4 +1,4 @@
-"""Error backpropagation one sample at a time, unit by unit (chapter 10).
+"""Chapter 10: what does each of backpropagation's four steps compute, unit by unit, for one sample?
 
 This module is written to read like lecture 000's slide 反向传播算法 (the four steps),
 with an explicit loop over the units of every layer — slow, but every line is one
@@ -31,11 +31,12 @@ from typing import List
 import numpy as np
 
 from . import activations as _act
+from .losses import one_hot
 from .networks import LOSS_NAMES, Cache, Gradients
 
 __all__ = ["SampleCache", "forward_propagate", "output_deltas", "hidden_deltas",
            "weight_derivatives", "backprop_sample", "backprop_batch", "sample_error",
-           "error_from_net_inputs"]
+           "error_from_net_inputs", "draw_lecture002_network"]
 
 
 @dataclass
@@ -68,9 +69,7 @@ def _target(net, t):
     t = np.asarray(t)
     K = net.sizes[-1]
     if net.output == "softmax" and t.ndim == 0 and np.issubdtype(t.dtype, np.integer):
-        one_hot = np.zeros(K)
-        one_hot[int(t)] = 1.0
-        return one_hot
+        return one_hot(t.reshape(1), K)[0]                  # a class label -> its one-hot t
     t = np.asarray(t, dtype=np.float64).reshape(-1)
     if t.shape != (K,):
         raise ValueError(f"t must have shape ({K},); got {np.shape(t)}")
@@ -290,3 +289,150 @@ def error_from_net_inputs(net, l: int, a_l, t) -> float:
     y = np.asarray(net.output_activation(a), dtype=np.float64)
     t = _target(net, t)[None, :]
     return float(net.error_from_cache(Cache([a], [], y), t, reduction="sum"))
+
+
+#: Colour of error signals δ in the drawings (the gradients' red of :meth:`nnbook.graph.Graph.draw`).
+DELTA_COLOR = "#C0392B"
+#: Colour of the weight w_11^(3) whose derivative lecture 002 derives first.
+WEIGHT_COLOR = "#D55E00"
+
+
+def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
+    """Draw lecture 002's three-layer perceptron 3-3-2 forward and the flow of δ backward.
+
+    The lecture's own two figures are lost ("Figure 1: 三层感知器实例" and "Figure 2: 由
+    δ^(l+1) 求 δ_i^(l)"); this redraws them in the lecture's notation. Layer 1 is the input,
+    x_i = a_i^(1); every unit of layers 2 and 3 shows its net input z_i^(l) and its output
+    a_i^(l) = f(z_i^(l)); the weight w_ij^(l) goes *to* unit i of layer l *from* unit j of
+    layer l − 1 (biases b_i^(l) are left out of the drawing).
+
+    * Top panel (forward): every connection; the three weights w_1j^(3) into output unit 1
+      are labelled, w_11^(3) highlighted — the lecture's first derivative ∂E/∂w_11^(3) = δ_1^(3) a_1^(2).
+    * Bottom panel (backward): BP-1 starts δ_j^(3) at the outputs from E; BP-2 sends
+      them back along the same connections, reversed. The two connections that carry
+      δ^(3) to hidden unit ``focus`` are drawn thick and labelled w_j,focus^(3), and the
+      factor f'(z_focus^(2)) is written under the unit.
+
+    Parameters
+    ----------
+    deltas : tuple (delta2, delta3) of arrays (3,) and (2,), optional
+        Values of δ^(2) and δ^(3) to print beside the units (None: symbols only).
+    focus : int
+        The hidden unit i = 1, 2 or 3 whose BP-2 sum is highlighted.
+    axes : pair of matplotlib Axes, optional
+        Drawn into a new figure (two rows) if None.
+
+    Returns
+    -------
+    (ax_forward, ax_backward) : matplotlib Axes
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch
+
+    if focus not in (1, 2, 3):
+        raise ValueError(f"focus must be a hidden unit 1, 2 or 3; got {focus!r}")
+    if deltas is not None:
+        delta2, delta3 = (np.asarray(d, dtype=float).reshape(-1) for d in deltas)
+        if delta2.shape != (3,) or delta3.shape != (2,):
+            raise ValueError("deltas must be (δ^(2) of shape (3,), δ^(3) of shape (2,))")
+    if axes is None:
+        _, axes = plt.subplots(2, 1, figsize=(9.0, 8.4))
+    ax_f, ax_b = axes
+    X = {1: 0.0, 2: 4.6, 3: 9.2}                                   # x position of each layer
+    Y = {1: [2.2, 0.0, -2.2], 2: [2.2, 0.0, -2.2], 3: [1.3, -1.3]}
+    E_pos = (12.6, 0.0)
+    w_box, h_box = 2.0, 0.8
+
+    def node_label(l, i):
+        if l == 1:
+            return f"$x_{i} = a_{i}^{{(1)}}$"
+        return f"$z_{i}^{{({l})}} \\to a_{i}^{{({l})}}$"
+
+    def draw_nodes(ax):
+        for l in (1, 2, 3):
+            for i, y in enumerate(Y[l], start=1):
+                ax.add_patch(FancyBboxPatch((X[l] - w_box / 2, y - h_box / 2), w_box, h_box,
+                                            boxstyle="round,pad=0.05,rounding_size=0.3",
+                                            fc="white", ec="0.25", lw=1.3, zorder=3))
+                ax.text(X[l], y, node_label(l, i), ha="center", va="center", fontsize=11, zorder=4)
+        ax.add_patch(FancyBboxPatch((E_pos[0] - 0.55, E_pos[1] - 0.4), 1.1, 0.8,
+                                    boxstyle="round,pad=0.05,rounding_size=0.3", fc="0.93", ec="0.25",
+                                    lw=1.3, zorder=3))
+        ax.text(*E_pos, "$E$", ha="center", va="center", fontsize=12, zorder=4)
+        for name, l in (("input layer", 1), ("hidden layer", 2), ("output layer", 3)):
+            ax.text(X[l], 3.25, f"{name}, $l = {l}$", ha="center", va="center", fontsize=10, color="0.3")
+        ax.set_xlim(-1.4, 13.6)
+        ax.set_ylim(-3.4, 3.7)
+        ax.set_aspect("equal")
+        ax.axis("off")
+
+    def to_edge(half_w, half_h, ux, uy):
+        """Distance from a box's centre to its edge in the direction (ux, uy)."""
+        return min(half_w / abs(ux) if ux else np.inf, half_h / abs(uy) if uy else np.inf) + 0.08
+
+    def arrow(ax, p, q, color, lw, box_p, box_q):
+        (x0, y0), (x1, y1) = p, q
+        d = np.hypot(x1 - x0, y1 - y0)
+        ux, uy = (x1 - x0) / d, (y1 - y0) / d
+        sp_, sq = to_edge(*box_p, ux, uy), to_edge(*box_q, ux, uy)
+        ax.annotate("", xy=(x1 - sq * ux, y1 - sq * uy), xytext=(x0 + sp_ * ux, y0 + sp_ * uy),
+                    arrowprops=dict(arrowstyle="-|>", color=color, lw=lw, shrinkA=0, shrinkB=0), zorder=2)
+
+    def edge_label(ax, p, q, frac, text, color, above=True):
+        (x0, y0), (x1, y1) = p, q
+        x, y = x0 + frac * (x1 - x0), y0 + frac * (y1 - y0)
+        ax.text(x, y + (0.28 if above else -0.28), text, ha="center", va="center", fontsize=10, color=color,
+                bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85), zorder=5)
+
+    s = (w_box / 2 + 0.05, h_box / 2 + 0.05)                      # half sizes of a unit's box
+    e = (0.6, 0.45)                                               # half sizes of E's box
+    # forward panel
+    draw_nodes(ax_f)
+    for l in (2, 3):
+        for i, yi in enumerate(Y[l], start=1):
+            for j, yj in enumerate(Y[l - 1], start=1):
+                hot = l == 3 and i == 1
+                color = (WEIGHT_COLOR if j == 1 else "#0072B2") if hot else "0.65"
+                arrow(ax_f, (X[l - 1], yj), (X[l], yi), color, 2.2 if hot and j == 1 else 1.6 if hot else 0.9, s, s)
+    for j, yj in enumerate(Y[2], start=1):
+        edge_label(ax_f, (X[2], yj), (X[3], Y[3][0]), 0.42, f"$w_{{1{j}}}^{{(3)}}$",
+                   WEIGHT_COLOR if j == 1 else "#0072B2", above=(j == 1))
+    for i, yi in enumerate(Y[3], start=1):
+        arrow(ax_f, (X[3], yi), E_pos, "0.65", 0.9, s, e)
+    ax_f.text((X[2] + X[3]) / 2 + 0.6, -3.15, "$\\partial E/\\partial w_{11}^{(3)} = \\delta_1^{(3)} a_1^{(2)}$: "
+              "the lecture's first derivative", ha="center", va="center", fontsize=10, color=WEIGHT_COLOR)
+    ax_f.text(E_pos[0], -1.2, "$E = \\frac{1}{2}\\sum_{k}(y_k - a_k^{(3)})^2$", ha="center", va="center", fontsize=10)
+    ax_f.set_title("Forward: $z_i^{(l)} = \\sum_j w_{ij}^{(l)} a_j^{(l-1)} + b_i^{(l)}$, "
+                   "$a_i^{(l)} = f(z_i^{(l)})$")
+
+    # backward panel
+    draw_nodes(ax_b)
+
+    def dtext(l, i):
+        sym = f"\\delta_{i}^{{({l})}}"
+        if deltas is None:
+            return f"${sym}$"
+        v = (delta2 if l == 2 else delta3)[i - 1]
+        return f"${sym} = {v:.4f}$"
+
+    for i, yi in enumerate(Y[3], start=1):
+        arrow(ax_b, E_pos, (X[3], yi), DELTA_COLOR, 1.4, e, s)
+        ax_b.text(X[3], yi + (0.62 if i == 1 else -0.62), dtext(3, i), ha="center", va="center", fontsize=10,
+                  color=DELTA_COLOR, bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85), zorder=5)
+    ax_b.text(E_pos[0] - 0.3, 1.75, "BP-1:\n$\\delta_j^{(3)} = -(y_j - a_j^{(3)})\\,f'(z_j^{(3)})$", ha="center",
+              va="center", fontsize=9.5, color=DELTA_COLOR)
+    for i, yi in enumerate(Y[2], start=1):
+        for j, yj in enumerate(Y[3], start=1):
+            hot = i == focus
+            arrow(ax_b, (X[3], yj), (X[2], yi), DELTA_COLOR if hot else "#E6B0AA", 2.2 if hot else 0.9, s, s)
+            if hot:
+                edge_label(ax_b, (X[3], yj), (X[2], yi), 0.5, f"$w_{{{j}{i}}}^{{(3)}}$", DELTA_COLOR,
+                           above=(yj > yi) or (yj == max(Y[3]) and yi == yj))
+        ax_b.text(X[2], yi + 0.62, dtext(2, i), ha="center", va="center", fontsize=10, color=DELTA_COLOR,
+                  bbox=dict(fc="white", ec="none", pad=0.5, alpha=0.85), zorder=5)
+    y_focus = Y[2][focus - 1]
+    ax_b.text(X[2] - w_box / 2 - 0.15, y_focus, f"$\\times\\, f'(z_{focus}^{{(2)}})$", ha="right", va="center",
+              fontsize=10, color=DELTA_COLOR)
+    ax_b.set_title(f"Backward (BP-2): $\\delta_{focus}^{{(2)}} = (\\delta_1^{{(3)}} w_{{1{focus}}}^{{(3)}} + "
+                   f"\\delta_2^{{(3)}} w_{{2{focus}}}^{{(3)}})\\, f'(z_{focus}^{{(2)}})$")
+    return ax_f, ax_b

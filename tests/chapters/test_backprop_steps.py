@@ -139,3 +139,35 @@ def test_skip_layers_and_unsupported_pairs_are_refused_with_a_message():
     c = forward_propagate(net, np.zeros(2))
     with pytest.raises(NotImplementedError, match="MLP.backward"):
         output_deltas(net, c, np.array([1.0, 0.0]))
+
+
+def test_lecture002_drawing_labels_every_unit_and_the_bp2_sum_of_the_focus_unit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nnbook.backprop_steps import draw_lecture002_network
+
+    ax_f, ax_b = draw_lecture002_network(deltas=([0.01, -0.02, 0.003], [-0.1, 0.05]), focus=2)
+    forward = [t.get_text() for t in ax_f.texts]
+    backward = [t.get_text() for t in ax_b.texts]
+    for i in (1, 2, 3):                                             # lecture 002's names of the units
+        assert f"$x_{i} = a_{i}^{{(1)}}$" in forward
+        assert f"$z_{i}^{{(2)}} \\to a_{i}^{{(2)}}$" in forward
+    assert all(f"$w_{{1{j}}}^{{(3)}}$" in forward for j in (1, 2, 3))  # the weights into output unit 1
+    assert "$\\delta_2^{(2)} = -0.0200$" in backward and "$\\delta_1^{(3)} = -0.1000$" in backward
+    assert "$w_{12}^{(3)}$" in backward and "$w_{22}^{(3)}$" in backward   # BP-2 of unit 2: w_j2^(3)
+    assert "$w_{11}^{(3)}$" not in backward
+    assert "w_{12}^{(3)}" in ax_b.get_title() and "f'(z_2^{(2)})" in ax_b.get_title()
+    symbols_only = draw_lecture002_network()[1]
+    assert "$\\delta_1^{(2)}$" in [t.get_text() for t in symbols_only.texts]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs", [{"focus": 4}, {"deltas": ([1.0, 2.0], [1.0, 2.0])}])
+def test_lecture002_drawing_rejects_a_unit_or_deltas_that_the_network_does_not_have(kwargs):
+    from nnbook.backprop_steps import draw_lecture002_network
+
+    with pytest.raises(ValueError):
+        draw_lecture002_network(**kwargs)

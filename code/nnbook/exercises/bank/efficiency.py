@@ -82,13 +82,22 @@ function_exercise(
 
 # --- efficiency.evaluations ----------------------------------------------------------------------
 
-_LAB = [784, 128, 64, 10]
+def _lab():
+    """The lab's network [D, n_1, n_2, K], from the lab's own configuration (chapter 17)."""
+    from nnbook.lab.mnist import Config
+
+    return Config().sizes
 
 
 def _W():
     from nnbook.networks import MLP
 
-    return MLP(_LAB).n_params
+    return MLP(_lab()).n_params
+
+
+def _n_weights_only():
+    sizes = _lab()
+    return sum(k * n for k, n in zip(sizes[:-1], sizes[1:]))
 
 
 value_exercise(
@@ -103,7 +112,7 @@ value_exercise(
         (lambda: _W(), "That is W, one evaluation per parameter; the central difference needs two, E(w ± εe_i)."),
         (lambda: _W() + 1, "That is the count of a forward difference (W perturbed evaluations and E(w) once); "
                            "the central difference needs E(w + εe_i) and E(w − εe_i) for every i."),
-        (lambda: 2 * (784 * 128 + 128 * 64 + 64 * 10), "The biases are parameters too: each needs its own two evaluations."),
+        (lambda: 2 * _n_weights_only(), "The biases are parameters too: each needs its own two evaluations."),
         (lambda: _W() ** 2, "W² is the number of *operations* (W evaluations of O(W) each), not of evaluations."),
     ],
     hints=["Count the parameters: W = Σ_l n_l (n_{l−1} + 1).", "Two evaluations per parameter."],

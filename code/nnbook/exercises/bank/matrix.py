@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook import matrix_backprop as mb
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.lab.mnist import Config
 from nnbook.losses import softmax
 
 CHAPTER = 11
@@ -183,7 +184,31 @@ function_exercise(
 
 # --- matrix.cache-bytes ---------------------------------------------------------------------------
 
-_LAB = [784, 128, 64, 10]
+def _lab():
+    """The lab's network [D, n_1, n_2, K] and mini-batch size N, from the lab's own configuration (chapter 17)."""
+    config = Config()
+    return config.sizes, config.batch_size
+
+
+def _cache_bytes(s=4):
+    sizes, N = _lab()
+    return mb.cache_nbytes_predicted(sizes, N, s)
+
+
+def _without_inputs():
+    sizes, N = _lab()
+    return _cache_bytes() - 4 * N * sizes[0]
+
+
+def _one_matrix_per_layer():
+    sizes, N = _lab()
+    return 4 * N * sum(sizes)
+
+
+def _parameter_bytes():
+    sizes, _ = _lab()
+    return 4 * sum(n * (k + 1) for k, n in zip(sizes[:-1], sizes[1:]))
+
 
 value_exercise(
     id="matrix.cache-bytes",
@@ -191,16 +216,16 @@ value_exercise(
     title="The memory of the cache",
     points=1,
     name="cache_bytes",
-    answer=lambda: mb.cache_nbytes_predicted(_LAB, 100, 4),
+    answer=_cache_bytes,
     rtol=1e-9,
     mistakes=[
-        (lambda: mb.cache_nbytes_predicted(_LAB, 100, 8), "That is the float64 size; float32 numbers take 4 bytes."),
-        (lambda: mb.cache_nbytes_predicted(_LAB, 100, 4) - 4 * 100 * 784,
-         "The cache also keeps the inputs X = Z^(0) (N × 784 numbers): the first layer's gradient needs them."),
-        (lambda: 4 * 100 * (784 + 128 + 64 + 10),
+        (lambda: _cache_bytes(8), "That is the float64 size; float32 numbers take 4 bytes."),
+        (_without_inputs,
+         "The cache also keeps the inputs X = Z^(0) (N × D numbers): the first layer's gradient needs them."),
+        (_one_matrix_per_layer,
          "You counted one matrix per layer; the package keeps both A^(l) and Z^(l) of each hidden layer, "
          "and both A^(L) and Y of the output layer."),
-        (lambda: 4 * (784 * 128 + 128 + 128 * 64 + 64 + 64 * 10 + 10),
+        (_parameter_bytes,
          "That is the memory of the weights and biases, not of the cached values."),
     ],
     hints=["Count numbers: N·D for X, 2·N·n_l for every hidden layer (A and Z), 2·N·K for the output (A and Y).",
