@@ -29,17 +29,21 @@ export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
-.PHONY: help setup book test unit pages strict student bench clean distclean constraints site-tests
+.PHONY: help setup book test unit check pages strict student bench bench-grade clean distclean constraints site-tests pdf dist
 
 help:
 	@echo "make book     build the HTML book into _build/html (set-up included)"
 	@echo "make test     all tests, then a strict build of the whole book from clean"
 	@echo "make unit     the tests without the book pages; make pages: only the pages; make strict: only the strict build"
+	@echo "make check    the fast unit tests for contributors (about a minute): no pages, kernels, browser, PyTorch, grader runs"
 	@echo "make student  the student edition (notebooks without solutions) in _build/student"
 	@echo "make bench    the MNIST speed benchmark against PyTorch"
+	@echo "make bench-grade   the grader's speed: notebooks per minute with --jobs 1 and 2"
 	@echo "make notebooks     regenerate book/*.ipynb (what Binder, Colab, JupyterHub open) from the pages"
 	@echo "make binder-env    Binder's environment in .venv-binder (the page tests run in it)"
 	@echo "make site-tests    launch links and the browser suite on the built book (after make strict)"
+	@echo "make pdf      the built book as PDF (every chapter and the whole book) into _build/pdf"
+	@echo "make dist     the built book as one archive that opens from disk: _build/dist/nnbook-site.zip"
 	@echo "make clean    remove _build"
 
 $(BIN)/python:
@@ -50,7 +54,14 @@ $(STAMP): $(BIN)/python requirements.txt requirements-dev.txt constraints.txt co
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt $(CONSTRAINTS)
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The book's Jupyter settings (binder/postBuild, as on Binder) in .venv too, for `jupyter lab`.
+JUPYTER_SETTINGS := binder/postBuild binder/jupyter/lab/settings/overrides.json \
+  binder/jupyter/jupyter_server_config.d/nnbook.json binder/jupyter/jupyter_lab_config.json
+$(VENV)/.jupyter-settings: $(STAMP) $(JUPYTER_SETTINGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash binder/postBuild
+	@touch $@
+
+setup: $(STAMP) $(VENV)/.jupyter-settings
 
 book: setup
 	rm -f $(NNBOOK_PROGRESS)
@@ -69,6 +80,14 @@ test: setup binder-env
 unit: setup
 	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) tests --ignore=tests/book $(SITE_TESTS:%=--ignore=%)
 
+# The quick loop while editing the package: `make unit` without what starts kernels, builds
+# notebooks, drives a browser, runs PyTorch or grades whole notebooks (tests marked slow too).
+CHECK_SKIPS := tests/book tests/browser tests/torch tests/grading tests/launch/test_launch_urls.py \
+  tests/launch/test_install_paths.py tests/launch/test_notebooks_sync.py tests/test_nbexec.py \
+  tests/chapters/test_interactive_kernel.py tests/exercises/test_in_kernel.py tests/lab/test_lab_mnist.py
+check: setup
+	$(PYTEST) -n $(JOBS) -m "not slow" tests $(CHECK_SKIPS:%=--ignore=%)
+
 pages: setup binder-env
 	$(PYTEST) -n $(JOBS) tests/book
 
@@ -85,6 +104,9 @@ student: setup
 bench: setup
 	$(BIN)/python benchmarks/bench_mnist.py --json _build/bench_mnist.json
 
+bench-grade: setup
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python benchmarks/bench_grade.py --json _build/bench_grade.json
+
 constraints: setup
 	( echo "# Exact versions the book is built and tested with (pip freeze of the venv made by make)."; \
 	  echo "# Regenerate with: make constraints"; \
@@ -95,6 +117,19 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV) $(BINDER_VENV)
+
+# The book as PDF, printed from the built HTML by the project's Chromium (nnbook.publish.pdf):
+# _build/pdf/<page>.pdf and book.pdf, copied into _build/html/_pdf/ (the download buttons).
+# Every edition of the site (a second one in _build/html/<language>/ goes to _build/pdf/<language>/).
+# NNBOOK_SITE=<built html> prints another build (its PDFs stay beside it, in <site>/_pdf/).
+pdf: setup
+	@test -f $(SITE)/index.html || { echo "no built book in $(SITE): run make book first"; exit 1; }
+	CHROMIUM="$(CHROMIUM)" $(BIN)/python -m nnbook.publish.pdf --site $(SITE) --toc _toc.yml \
+	  --out $(if $(NNBOOK_SITE),$(SITE)/../pdf,_build/pdf)
+
+# The built site (with its PDFs when make pdf made them) as one zip that opens from disk.
+dist: setup
+	$(BIN)/python -m nnbook.publish.site_archive --site $(SITE) --out _build/dist/nnbook-site.zip
 
 # The built site: every launch link resolves, every page works in a real browser.
 site-tests: setup
@@ -110,8 +145,11 @@ BINDER_KERNEL := nnbook-binder
 
 .PHONY: notebooks binder-env
 
+# The glued numbers come from the notebooks themselves while the page's code is unchanged, else
+# from the last build (_build/jupyter_execute) or by running the page; REFRESH=1 takes them all
+# afresh (from the build where it ran the page's code as it is).
 notebooks: setup
-	$(BIN)/python -m nnbook.publish.notebooks
+	$(BIN)/python -m nnbook.publish.notebooks $(if $(REFRESH),--refresh-glue)
 
 # Binder's install path in a fresh venv of its own: binder/requirements.txt installed from the
 # repository root, as repo2docker does, and a kernel named nnbook-binder. The page tests run
@@ -125,7 +163,12 @@ $(BINDER_STAMP): binder/requirements.txt binder/runtime.txt requirements.txt con
 	  --display-name "Python 3 (nnbook, Binder's requirements)"
 	@touch $(BINDER_STAMP)
 
-binder-env: $(BINDER_STAMP)
+# binder/postBuild, as repo2docker runs it after the install (re-run alone when it changes).
+$(BINDER_VENV)/.jupyter-settings: $(BINDER_STAMP) $(JUPYTER_SETTINGS)
+	PATH="$(CURDIR)/$(BINDER_VENV)/bin:$$PATH" bash binder/postBuild
+	@touch $@
+
+binder-env: $(BINDER_STAMP) $(BINDER_VENV)/.jupyter-settings
 
 # ---- Browser tests: every page of the built book in headless Chromium, offline -------------
 # tests/browser drives Debian's Chromium ($(CHROMIUM)) with Playwright against _build/html
@@ -134,6 +177,8 @@ binder-env: $(BINDER_STAMP)
 # changes). Without a Chromium the target warns loudly and passes, unless
 # NNBOOK_REQUIRE_BROWSER=1 (CI), which makes it fail.
 CHROMIUM ?= /usr/bin/chromium
+# The built site that make pdf, make dist and the browser suite use.
+SITE := $(if $(NNBOOK_SITE),$(NNBOOK_SITE),_build/html)
 BROWSER_DIR := tests/browser
 BROWSER_STAMP := $(BROWSER_DIR)/node_modules/.nnbook-npm-ci
 
@@ -146,7 +191,7 @@ $(BROWSER_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
 
 browser-deps: setup $(BROWSER_STAMP)
 
-browser: setup
+browser: setup binder-env
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 	  echo "########################################################################"; \
 	  echo "#  BROWSER TESTS NOT RUN: no Chromium at $(CHROMIUM)."; \
@@ -159,4 +204,5 @@ browser: setup
 	  exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory browser-deps && \
+	$(MAKE) --no-print-directory pdf && \
 	CHROMIUM="$(CHROMIUM)" $(PYTEST) $(BROWSER_DIR)

@@ -1,11 +1,38 @@
 """The book's own Sphinx extension (build only; never imported by a page or by Colab).
 
-Listed in ``_config.yml`` under ``sphinx: local_extensions``. It does two things:
+Listed in ``_config.yml`` under ``sphinx: local_extensions``. It does five things:
 
 * patches nbclient before myst-nb executes the pages, so that a missed wake-up after a
   widget cell costs a second, not the cell's whole time limit
   (:mod:`nnbook.grade.nbexec`, shared with the grader and the page tests);
-* keeps every ``<script>`` of an HTML page only once (below).
+* keeps every ``<script>`` of an HTML page only once (below);
+* gives every image output of a notebook cell the alternative text its output carries
+  (below);
+* makes the download button of every page offer the page's PDF and the whole book's
+  (below);
+* fixes the HTML that axe-core finds inaccessible in the theme and in myst-nb (below).
+
+Accessible HTML (WCAG 2.1 A/AA, checked by axe-core in tests/browser)
+----------------------------------------------------------------------
+
+* ``_ext/templates/``: the theme's search and colour-mode buttons, whose
+  ``aria-label`` did not contain their visible text (rule label-content-name-mismatch);
+  the folder is put first on Sphinx's template path.
+* The ``<summary>`` of a cell whose source or output is folded (``hide-input`` ...) had the
+  ``aria-label`` "Toggle hidden content" over its visible "Show code cell source": written
+  without it (its name is its text).
+* The bibliography's entries had ``role="doc-biblioentry"``, deprecated in DPUB-ARIA 1.1
+  (axe: a ``list`` whose children are not list items): written with ``role="listitem"``.
+
+Alternative text of figures
+---------------------------
+
+myst-nb writes an image output as ``<img>`` with the ``alt`` of the cell's
+``mystnb: image: alt:`` metadata, else with the image's file name. A figure shown by a page
+carries its own description in its output metadata (``{"image/png": {"alt": ...}}``, put
+there by :func:`nnbook.page.plotting.use_style` in the kernel), which myst-nb ignores:
+:func:`image_alt_from_output` wraps myst-nb's image renderer so that this text becomes the
+``alt`` when the cell gives none.
 
 Every ``<script>`` only once
 ----------------------------
@@ -16,9 +43,19 @@ every page declared ``const THEBE_JS_URL`` twice: a SyntaxError in every reader'
 (the browser suite in tests/browser found it). This handler, connected late, keeps the
 first of the entries that name the same file (or the same inline body) with the same
 attributes.
+
+Download button: the page's PDF
+-------------------------------
+
+sphinx-book-theme's download menu offers the page's source and "print to PDF" (the
+browser's print dialog). ``make pdf`` (:mod:`nnbook.publish.pdf`) prints every page and the
+whole book into ``_pdf/`` of the site; :func:`offer_pdf_downloads` replaces the print entry
+with links to ``_pdf/<page>.pdf`` and ``_pdf/book.pdf``.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 def _key(js) -> tuple:
@@ -41,9 +78,100 @@ def drop_repeated_scripts(app, pagename, templatename, context, doctree) -> None
     files[:] = kept
 
 
+def image_alt_from_output(render_image):
+    """myst-nb's ``render_image``, also taking ``alt`` from the output's own metadata.
+
+    The cell's ``mystnb: image: alt:`` (myst-nb's own option) wins when it is given.
+    """
+    if getattr(render_image, "_nnbook_alt", False):
+        return render_image
+
+    def render(self, data):
+        out = render_image(self, data)
+        alt = (data.output_metadata.get(data.mime_type) or {}).get("alt")
+        if isinstance(alt, str) and alt.strip():
+            for node in out:
+                if node.tagname == "image" and not node.get("alt"):
+                    node["alt"] = " ".join(alt.split())
+        return out
+
+    render._nnbook_alt = True
+    return render
+
+
+def patch_myst_nb_images() -> None:
+    from myst_nb.core.render import NbElementRenderer
+
+    NbElementRenderer.render_image = image_alt_from_output(NbElementRenderer.render_image)
+
+
+PDF_DIR = "_pdf"
+
+
+def offer_pdf_downloads(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context`` handler (after the theme's): PDF links in the download menu."""
+    pathto = context.get("pathto")
+    if pathto is None:
+        return
+    for group in context.get("header_buttons") or []:
+        if group.get("label") != "download-buttons":
+            continue
+        buttons = [b for b in group.get("buttons", []) if b.get("label") != "download-pdf-button"]
+        stem = pagename.split("/")[-1]
+        buttons += [
+            {"type": "link", "url": pathto(f"{PDF_DIR}/{stem}.pdf", 1), "text": "chapter .pdf",
+             "tooltip": "Download this chapter as PDF", "icon": "fas fa-file-pdf",
+             "label": "download-chapter-pdf-button"},
+            {"type": "link", "url": pathto(f"{PDF_DIR}/book.pdf", 1), "text": "book .pdf",
+             "tooltip": "Download the whole book as PDF", "icon": "fas fa-book",
+             "label": "download-book-pdf-button"},
+        ]
+        group["buttons"] = buttons
+
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def add_templates(app, config) -> None:
+    """``config-inited``: the book's templates (_ext/templates) before the theme's."""
+    if str(TEMPLATES) not in config.templates_path:
+        config.templates_path.insert(0, str(TEMPLATES))
+
+
+def visit_hide_cell(self, node) -> None:
+    """myst-nb's ``<details>`` of a folded cell, with a ``<summary>`` named by its own text."""
+    from html import escape
+
+    classes = " ".join(node["classes"])
+    self.body.append(f'<details class="admonition hide {classes}">\n<summary>\n')
+    self.body.append(f'<p class="collapsed admonition-title">{escape(node["prompt_show"])}</p>\n')
+    self.body.append(f'<p class="expanded admonition-title">{escape(node["prompt_hide"])}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def visit_citation(self, node) -> None:
+    """docutils' citation entry, as a ``listitem`` of the citation list."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def accessible_nodes(app) -> None:
+    from docutils import nodes
+    from myst_nb.sphinx_ import HideCodeCellNode, depart_HideCellInput
+    from sphinx.writers.html5 import HTML5Translator
+
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hide_cell, depart_HideCellInput))
+    app.add_node(nodes.citation, override=True, html=(visit_citation, HTML5Translator.depart_citation))
+
+
 def setup(app):
     from nnbook.grade.nbexec import patch_nbclient
 
     patch_nbclient()
+    patch_myst_nb_images()
+    accessible_nodes(app)
+    app.connect("config-inited", add_templates)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
+    app.connect("html-page-context", offer_pdf_downloads, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -7,9 +7,23 @@
  * 2. embed-amd.js defines the widget modules inline; require.js then takes their address to
  *    be next to the page, and their Font Awesome fonts were requested from
  *    <page folder>/@jupyter-widgets/... (404). require.js is told where the package is.
- *    HTML_MANAGER must be the URL of the html-manager that myst-nb loads (nb_ipywidgets_js).
+ *    HTML_MANAGER is the folder of the html-manager that myst-nb loads (nb_ipywidgets_js in
+ *    _config.yml): the copy in _static/npm/, found from this script's own address so that
+ *    it is right for every page folder, on a web server and from file:// alike
+ *    (tests/project/test_vendored_assets.py checks that the two name the same release).
+ * 3. What the rendered widgets lack for a screen reader (axe-core, tests/browser):
+ *    - a slider's handle (noUiSlider, role="slider") has no name: it gets the widget's
+ *      description label (aria-labelledby), or its tooltip;
+ *    - a figure inside an Output widget (an `interact` plot) is an <img> without alt:
+ *      it gets the alternative text that the kernel stored with the figure's output
+ *      (nnbook.page.plotting: metadata {"image/png": {"alt": ...}}), read from the page's
+ *      embedded widget state. JupyterLab's image renderer ignores that metadata.
  */
-var HTML_MANAGER = "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/";
+var HTML_MANAGER = (function () {
+  var me = document.currentScript && document.currentScript.src;
+  var here = me ? me.replace(/[^\/]*([?#].*)?$/, "") : "_static/";
+  return here + "npm/@jupyter-widgets/html-manager@1.0.6/dist/";
+})();
 // A `require` object defined before require.js loads is its configuration.
 var require = {
   paths: {
@@ -33,3 +47,56 @@ document.addEventListener("DOMContentLoaded", function () {
     },
   };
 });
+
+(function () {
+  var altBySource = null;
+  function altOf(img) {
+    if (altBySource === null) {
+      altBySource = {};
+      document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').forEach(function (s) {
+        var state;
+        try { state = JSON.parse(s.textContent).state || {}; } catch (e) { return; }
+        Object.keys(state).forEach(function (id) {
+          var outputs = (state[id].state || {}).outputs || [];
+          outputs.forEach(function (out) {
+            var data = out.data || {}, meta = out.metadata || {};
+            Object.keys(data).forEach(function (mime) {
+              if (mime.indexOf("image/") === 0 && meta[mime] && meta[mime].alt)
+                altBySource[String(data[mime]).replace(/\s/g, "")] = meta[mime].alt;
+            });
+          });
+        });
+      });
+    }
+    var src = img.getAttribute("src") || "";
+    return altBySource[src.slice(src.indexOf(",") + 1)];
+  }
+  var counter = 0;
+  function fix(root) {
+    root.querySelectorAll(".jp-RenderedImage img:not([alt])").forEach(function (img) {
+      var alt = altOf(img);
+      if (alt) img.setAttribute("alt", alt);
+    });
+    root.querySelectorAll(".widget-slider [role=slider]:not([aria-label]):not([aria-labelledby])").forEach(function (handle) {
+      var widget = handle.closest(".widget-slider");
+      var label = widget && widget.querySelector(".widget-label");
+      if (label && label.textContent.trim()) {
+        if (!label.id) label.id = "nnb-widget-label-" + (++counter);
+        handle.setAttribute("aria-labelledby", label.id);
+      } else {
+        handle.setAttribute("aria-label", (widget && widget.getAttribute("title")) || "slider");
+      }
+    });
+  }
+  var pending = false;
+  function schedule() {
+    if (pending) return;
+    pending = true;
+    setTimeout(function () { pending = false; fix(document); }, 50);
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]')) return;
+    new MutationObserver(schedule).observe(document.body, {childList: true, subtree: true});
+    schedule();
+  });
+})();

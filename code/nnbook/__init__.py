@@ -4,12 +4,14 @@ The tree shows the layers; each layer may import only the layers above it in thi
 
     nnbook/              the lectures' mathematics and the chapters' demonstrations: what a
                          page imports to compute (activations, losses, networks, gradcheck,
-                         optim, symbolic, autodiff, graph, jacobian, hessian/, data/, lab/,
-                         features, neuron, approximation, symmetry, surface, diagnostics,
-                         backprop_steps, matrix_backprop). Imports nothing else of nnbook.
+                         optim, symbolic/, autodiff, graph, jacobian, hessian/, data/, lab/,
+                         features, neuron, approximation, symmetry, surface, diagnostics/,
+                         backprop_steps, matrix_backprop), and the chapter table (chapters:
+                         which page, slug, modules, exercise bank and quiz each chapter has).
+                         Imports nothing else of nnbook.
     nnbook/page/         what a page uses to show things: the figure style (plotting),
                          kernel-free slider figures (interactive), source listings (display),
-                         quizzes, the glossary.
+                         quizzes, the glossary, the one encoding of hidden answers (encoding).
     nnbook/exercises/    the student's half of teaching: exercises, check(), widgets, progress.
     nnbook/grade/        the instructor's half: the grader, the student edition, executing
                          notebooks reliably (nbexec).
@@ -17,6 +19,31 @@ The tree shows the layers; each layer may import only the layers above it in thi
 
 The book's Sphinx extension lives outside the package (``_ext/nnbook_sphinx.py``): no page
 imports it. ``tests/project/test_layers.py`` holds the direction of imports.
+
+Every module's docstring names, in its first line, the chapter(s) it serves; ``nnbook.chapters``
+lists the modules each chapter's page imports (``tests/project/test_chapters.py`` checks both).
+
+The backward passes written for teaching, one per question (tests check each against finite
+differences or another pass; ``tests/project/test_backward_index.py`` checks that every row
+names a real function)::
+
+    function                                         chapter  what it shows
+    nnbook.graph.Graph.backward                      9        scalar gates: upstream gradient × local
+                                                              derivative on every edge
+    nnbook.backprop_steps.backprop_sample            10       lecture 000's four steps, unit by unit,
+                                                              one sample at a time
+    nnbook.networks.MLP.backward                     10, 11   the package's network: matrices for a batch,
+                                                              any depth, every output/error pair
+    nnbook.matrix_backprop.backward                  11       lecture 003's row layout, G_i = ∂ℓ/∂Z_i
+    nnbook.autodiff.Tensor.backward                  11       a tape: each operation's vector-Jacobian
+                                                              product, in reverse order
+    nnbook.diagnostics.ScalarMLP.gradient            13       one multiply-add at a time, to count the
+                                                              O(W) cost
+    nnbook.jacobian.jacobian                         15       ∂y/∂x by backpropagating from the outputs
+    nnbook.hessian.roperator.hessian_vector_product  16       the R-operator: R-passes forward and
+                                                              backward give vᵀH
+    nnbook.lab.minibatch.MiniBatchSGD._batch         17       the lab trainer: float32, in place, on
+                                                              buffers allocated once
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""A small reverse-mode automatic differentiation for arrays (chapter 11).
+"""Chapter 11: how does a library run the backward pass of any array computation? A small reverse-mode autodiff.
 
 Lecture 003 ends its manual backpropagation with an observation: every layer of the
 backward pass does the same thing, a *vector-Jacobian product* (VJP): it receives
@@ -21,6 +21,14 @@ by a tensor, an array or a scalar), ``@`` (matrix product), :meth:`Tensor.square
 :meth:`Tensor.log_softmax` and :func:`softmax_cross_entropy`. :func:`mlp_error` builds
 the error of an :class:`nnbook.networks.MLP` from these operations, so the gradients of
 this module can be compared with the manual backpropagation of the package.
+
+The words are those of :mod:`nnbook.graph` (chapter 9), which does the same for scalar
+gates: a *node* (here a :class:`Tensor`) holds its ``value`` after the forward pass and
+its ``grad`` = ∂E/∂(value) after the backward pass; its *parents* are the tensors it is
+computed from; the *upstream* gradient is the one arriving at a node (lecture 003's G),
+and ``vjp(upstream)`` multiplies it by the *local derivative* ∂(value)/∂(parent) of every
+parent; :meth:`Tensor.backward` runs the backward pass. (The forward pass is the
+computation itself: every operation records its node as it runs.)
 """
 
 from __future__ import annotations
@@ -178,23 +186,24 @@ class Tensor:
         return Tensor(lnY, (self,), lambda G: (G - Y * G.sum(axis=-1, keepdims=True),), "log_softmax")
 
     # --- reverse mode ----------------------------------------------------------------------
-    def backward(self, G=None):
+    def backward(self, upstream=None):
         """Compute ∂(self)/∂(every tensor it depends on), stored in their ``.grad``.
 
         Parameters
         ----------
-        G : ndarray, optional
-            The gradient to start from; default 1 (``self`` must then be a scalar).
+        upstream : ndarray, optional
+            The gradient arriving at ``self`` to start from (lecture 003's G); default 1
+            (``self`` must then be a scalar).
         """
-        if G is None:
+        if upstream is None:
             if self.value.size != 1:
-                raise ValueError("backward() without G needs a scalar; pass G of shape "
-                                 f"{self.shape} for a tensor output")
-            G = np.ones_like(self.value)
+                raise ValueError("backward() without an upstream gradient needs a scalar; pass upstream "
+                                 f"of shape {self.shape} for a tensor output")
+            upstream = np.ones_like(self.value)
         order = topological_order(self)
         for node in order:
             node.grad = None
-        self.grad = np.asarray(G, dtype=self.value.dtype)
+        self.grad = np.asarray(upstream, dtype=self.value.dtype)
         for node in reversed(order):                          # outputs first, inputs last
             if node.vjp is None or node.grad is None:
                 continue
@@ -245,9 +254,7 @@ def softmax_cross_entropy(A: Tensor, T, reduction: str = "sum") -> Tensor:
     """
     A = _lift(A)
     N, K = A.shape
-    T = np.asarray(T)
-    if T.ndim == 1:
-        T = _loss.one_hot(T, K, dtype=A.value.dtype)
+    T = _loss.targets(T, N, K, A.value.dtype)
     E = _loss.softmax_cross_entropy(A.value, T, reduction)
     scale = 1.0 / N if reduction == "mean" else 1.0
     Y = _loss.softmax(A.value)
@@ -282,7 +289,7 @@ def mlp_error(net, X, T, reduction: str = "sum", l2: float = 0.0):
         raise ValueError("mlp_error does not support PReLU layers")
     X = np.asarray(X, dtype=net.dtype)
     N = X.shape[0]
-    params = [Tensor(p.copy(), name=n) for p, n in zip(net.parameters(), _param_names(net))]
+    params = [Tensor(p.copy(), name=n) for p, n in zip(net.parameters(), net.parameter_names())]
     Ws, bs = params[0:2 * net.L:2], params[1:2 * net.L:2]
     Z = Tensor(X, op="input", name="X")
     for l in range(1, net.L + 1):
@@ -317,10 +324,3 @@ def mlp_gradients(net, X, T, reduction: str = "sum", l2: float = 0.0) -> List[np
     E, params = mlp_error(net, X, T, reduction, l2)
     E.backward()
     return [p.grad if p.grad is not None else np.zeros_like(p.value) for p in params]
-
-
-def _param_names(net) -> List[str]:
-    names = []
-    for l in range(1, net.L + 1):
-        names += [f"W{l}", f"b{l}"]
-    return names + (["W_skip"] if net.skip else [])

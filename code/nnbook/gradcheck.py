@@ -10,6 +10,11 @@ and the central (symmetric) difference
 
 each cost O(W) evaluations of the O(W) error, O(W²) in all, against O(W) for
 backpropagation; so they check backprop, they do not replace it.
+
+This is the book's one finite-difference loop: every other difference in the package
+(the per-layer checks of :mod:`nnbook.diagnostics`, :func:`nnbook.jacobian.jacobian_fd`,
+the Hessians of :mod:`nnbook.surface` and :mod:`nnbook.hessian` by differences of the
+gradient) calls these functions.
 """
 
 from __future__ import annotations
@@ -67,21 +72,31 @@ def numerical_gradient(f, x, eps=None, method="central"):
     raise ValueError(f"method must be 'central' or 'forward'; got {method!r}")
 
 
-def numerical_jacobian(f, x, eps=1e-6):
-    """Central-difference Jacobian of a vector function.
+def numerical_jacobian(f, x, eps=1e-6, dtype=np.float64):
+    """Central-difference Jacobian of a vector function: column i is [f(x + ε e_i) − f(x − ε e_i)] / 2ε.
 
     Parameters
     ----------
     f : callable, array of shape ``x.shape`` -> array of shape (M,) (or any shape, flattened)
-    x : ndarray, any shape
+    x : ndarray, any shape (copied, never modified)
+    eps : float, or ndarray of the shape of ``x``
+        The step ε, or one step ε_i per element (for example scaled by max(1, |x_i|)).
+    dtype : numpy dtype
+        The precision x is perturbed in: float64 by default; ``np.float32`` differences a
+        float32 function in its own precision.
 
     Returns
     -------
     ndarray, shape (M, x.size): J[k, i] = ∂f_k/∂x_i.
     """
-    x = np.array(x, dtype=np.float64)
-    cols = [(np.ravel(_perturbed(f, x, i, eps)) - np.ravel(_perturbed(f, x, i, -eps))) / (2 * eps)
-            for i in range(x.size)]
+    x = np.array(x, dtype=dtype)
+    steps = None if np.ndim(eps) == 0 else np.asarray(eps, dtype=np.float64)
+    if steps is not None and steps.shape != x.shape:
+        raise ValueError(f"one step per element: eps has shape {steps.shape}, x has {x.shape}")
+    cols = []
+    for i in range(x.size):
+        e = eps if steps is None else steps.flat[i]
+        cols.append((np.ravel(_perturbed(f, x, i, e)) - np.ravel(_perturbed(f, x, i, -e))) / (2 * e))
     return np.stack(cols, axis=1)
 
 

@@ -1,4 +1,4 @@
-"""Computational graphs of scalar gates: values forward, gradients backward (chapter 9).
+"""Chapter 9: how does the chain rule run backward through a graph of scalar gates, one local derivative at a time?
 
 Lecture 002 (链式法则, 反向传播算法例子) computes the gradient of
 
@@ -27,6 +27,14 @@ gradient ∂f/∂(node) of every node **and** of every edge after :meth:`Graph.b
 sums the gradients of its outgoing edges). :meth:`Graph.draw` draws the classic
 picture: values above the edges, gradients below.
 
+The words are those of :mod:`nnbook.autodiff` (chapter 11), which does the same for arrays:
+a *node* (:class:`Node`; there a ``Tensor``) holds its ``value`` after the forward pass and
+its ``grad`` = ∂f/∂(node) after the backward pass; its *parents* are the nodes it is
+computed from (an *input* is a node without parents); the *local derivative*
+∂(node)/∂(parent) is all a gate knows (:func:`local_derivatives`); the *upstream*
+gradient is the one arriving at a node's output; ``forward`` computes the values and
+``backward`` the gradients.
+
 Examples
 --------
 >>> g = sigmoid_neuron()
@@ -44,7 +52,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-__all__ = ["GATES", "Node", "Edge", "Graph", "local_gradients", "gate_forward",
+__all__ = ["GATES", "Node", "Edge", "Graph", "local_derivatives", "local_gradients", "gate_forward",
            "sigmoid_neuron", "LECTURE_INPUTS", "practice_graph", "PRACTICE_INPUTS"]
 
 #: The inputs of lecture 002's worked example, *reconstructed*: the lecture's pictures are lost, and
@@ -119,7 +127,7 @@ def gate_forward(op: str, inputs: Sequence[float], const: Optional[float] = None
     return _sigma(x)                                   # sigmoid
 
 
-def local_gradients(op: str, inputs: Sequence[float], const: Optional[float] = None) -> Tuple[float, ...]:
+def local_derivatives(op: str, inputs: Sequence[float], const: Optional[float] = None) -> Tuple[float, ...]:
     """The local derivatives ∂(gate output)/∂(each input) of one gate (lecture 002's rules).
 
     Parameters
@@ -139,9 +147,9 @@ def local_gradients(op: str, inputs: Sequence[float], const: Optional[float] = N
 
     Examples
     --------
-    >>> local_gradients("inv", [1.37])[0] == -1 / 1.37 ** 2
+    >>> local_derivatives("inv", [1.37])[0] == -1 / 1.37 ** 2
     True
-    >>> local_gradients("mul", [2.0, -1.0])
+    >>> local_derivatives("mul", [2.0, -1.0])
     (-1.0, 2.0)
     """
     _check_arity(op, inputs)
@@ -162,6 +170,15 @@ def local_gradients(op: str, inputs: Sequence[float], const: Optional[float] = N
     return (s * (1.0 - s),)
 
 
+def local_gradients(op: str, inputs: Sequence[float], const: Optional[float] = None) -> Tuple[float, ...]:
+    """Deprecated name of :func:`local_derivatives` (chapter 9's first edition called it so)."""
+    import warnings
+
+    warnings.warn("nnbook.graph.local_gradients is now called local_derivatives", DeprecationWarning,
+                  stacklevel=2)
+    return local_derivatives(op, inputs, const)
+
+
 def _check_arity(op, inputs):
     if op not in GATES:
         raise ValueError(f"unknown gate {op!r}; gates are {list(GATES)}")
@@ -178,8 +195,8 @@ class Node:
     name : str
     op : str
         ``"input"`` or a key of :data:`GATES`.
-    inputs : tuple of str
-        Names of the nodes feeding the gate (empty for an input).
+    parents : tuple of str
+        Names of the nodes the gate is computed from, one per input port (empty for an input).
     const : float or None
         a of ``scale``, c of ``offset``.
     value : float
@@ -190,7 +207,7 @@ class Node:
 
     name: str
     op: str
-    inputs: Tuple[str, ...] = ()
+    parents: Tuple[str, ...] = ()
     const: Optional[float] = None
     value: float = float("nan")
     grad: float = float("nan")
@@ -213,7 +230,7 @@ def _fmt_const(c):
 
 @dataclass
 class Edge:
-    """An edge from node ``src`` into input number ``port`` of gate ``dst``.
+    """An edge from the parent ``src`` into input number ``port`` of gate ``dst``.
 
     Attributes
     ----------
@@ -267,12 +284,12 @@ class Graph:
         self.nodes[name] = Node(name, "input")
         return name
 
-    def gate(self, op: str, *inputs: str, const: Optional[float] = None, name: Optional[str] = None) -> str:
-        """Add a gate fed by the named nodes; returns the gate's name (default ``op<k>``)."""
-        _check_arity(op, inputs)
+    def gate(self, op: str, *parents: str, const: Optional[float] = None, name: Optional[str] = None) -> str:
+        """Add a gate computed from the named parent nodes; returns the gate's name (default ``op<k>``)."""
+        _check_arity(op, parents)
         if op in ("scale", "offset") and const is None:
             raise ValueError(f"gate {op!r} needs const")
-        for i in inputs:
+        for i in parents:
             if i not in self.nodes:
                 raise ValueError(f"unknown node {i!r}: add it before the gate that uses it")
         if name is None:
@@ -281,8 +298,8 @@ class Graph:
             name = f"{op}{k}"
         if name in self.nodes:
             raise ValueError(f"a node named {name!r} already exists")
-        self.nodes[name] = Node(name, op, tuple(inputs), None if const is None else float(const))
-        self.edges += [Edge(src, name, port) for port, src in enumerate(inputs)]
+        self.nodes[name] = Node(name, op, tuple(parents), None if const is None else float(const))
+        self.edges += [Edge(src, name, port) for port, src in enumerate(parents)]
         self.output = name
         return name
 
@@ -344,7 +361,7 @@ class Graph:
             if node.op == "input":
                 node.value = float(values[node.name])
             else:
-                node.value = gate_forward(node.op, [self.nodes[i].value for i in node.inputs], node.const)
+                node.value = gate_forward(node.op, [self.nodes[i].value for i in node.parents], node.const)
             node.grad = float("nan")
         for e in self.edges:
             e.value, e.grad = self.nodes[e.src].value, float("nan")
@@ -354,7 +371,7 @@ class Graph:
         """Backward pass: store ∂f/∂(node) for every node and the gradient on every edge.
 
         Gates are visited from the output back; each gate multiplies the gradient at its
-        output by its local derivatives (:func:`local_gradients`) and sends one product
+        output by its local derivatives (:func:`local_derivatives`) and sends one product
         down each input edge; a node's gradient is the sum over its outgoing edges.
 
         Parameters
@@ -378,7 +395,7 @@ class Graph:
         for node in reversed(list(self.nodes.values())):
             if node.op == "input":
                 continue
-            local = local_gradients(node.op, [self.nodes[i].value for i in node.inputs], node.const)
+            local = local_derivatives(node.op, [self.nodes[i].value for i in node.parents], node.const)
             for e in by_dst[node.name]:
                 e.grad = node.grad * local[e.port]         # chain rule: upstream × local
                 self.nodes[e.src].grad += e.grad
@@ -415,7 +432,7 @@ class Graph:
                 "|---|---:|---|---|---:|---:|---:|"]
         for e in self.edges:
             dst = self.nodes[e.dst]
-            local = local_gradients(dst.op, [self.nodes[i].value for i in dst.inputs], dst.const)[e.port]
+            local = local_derivatives(dst.op, [self.nodes[i].value for i in dst.parents], dst.const)[e.port]
             rule = _PORT_RULES[dst.op][e.port]
             if dst.op in ("scale", "offset"):
                 rule = rule.replace("a", f"a = {_fmt_const(dst.const)}") if dst.op == "scale" else rule
@@ -430,7 +447,7 @@ class Graph:
     def layout(self, dx: float = 1.8) -> Dict[str, Tuple[float, float]]:
         """Node positions for :meth:`draw`: ``self.pos`` if set, else inputs in a column on
         the left (first on top) and each gate ``dx`` right of its rightmost input, at the
-        mean height of its inputs."""
+        mean height of its parents."""
         if self.pos is not None:
             return dict(self.pos)
         pos: Dict[str, Tuple[float, float]] = {}
@@ -438,8 +455,8 @@ class Graph:
         for k, name in enumerate(inputs):
             pos[name] = (0.0, float(len(inputs) - 1 - k))
         for node in self.gates:
-            xs = [pos[i][0] for i in node.inputs]
-            ys = [pos[i][1] for i in node.inputs]
+            xs = [pos[i][0] for i in node.parents]
+            ys = [pos[i][1] for i in node.parents]
             pos[node.name] = (max(xs) + dx, float(np.mean(ys)))
         return pos
 

@@ -23,7 +23,7 @@ import numpy as np
 __all__ = [
     "softmax", "log_softmax", "logsumexp",
     "sum_of_squares", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-    "cross_entropy", "softmax_cross_entropy", "one_hot", "l2_penalty",
+    "cross_entropy", "softmax_cross_entropy", "one_hot", "targets", "l2_penalty",
     "PAIRINGS", "output_delta",
 ]
 
@@ -157,8 +157,14 @@ def binary_cross_entropy_with_logits(A, T, reduction="sum"):
     return _reduce(np.sum(softplus - T * A, axis=1), reduction)
 
 
-def _targets(T, N, K, dtype):
-    """Integer labels (N,) or one-hot (N, K) -> one-hot (N, K); any other shape is an error."""
+def targets(T, N, K, dtype=np.float64):
+    """Targets as one (N, K) array: integer labels (N,) become one-hot rows (:func:`one_hot`,
+    in ``dtype``); targets of shape (N, K) (one-hot or probabilities) are returned as they are.
+
+    The package's one conversion of targets: the error functions and output deltas here,
+    the autodiff error and the row-layout backward pass of chapter 11 all call it. Any
+    other shape is an error that names the two expected ones.
+    """
     T = np.asarray(T)
     if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and T.shape == (N,):
         return one_hot(T, K, dtype=dtype)
@@ -178,7 +184,7 @@ def cross_entropy(Y, T, reduction="sum", eps=None):
     T : ndarray, shape (N,) of int or (N, K) one-hot
     """
     Y = _as_2d("Y", Y)
-    T = _targets(T, Y.shape[0], Y.shape[1], Y.dtype)
+    T = targets(T, Y.shape[0], Y.shape[1], Y.dtype)
     eps = np.finfo(np.result_type(Y, np.float32)).tiny if eps is None else eps
     return _reduce(-np.sum(T * np.log(np.maximum(Y, eps)), axis=1), reduction)
 
@@ -193,7 +199,7 @@ def softmax_cross_entropy(A, T, reduction="sum"):
     T : ndarray, shape (N,) of int or (N, K) one-hot
     """
     A = _as_2d("A", A)
-    T = _targets(T, A.shape[0], A.shape[1], A.dtype)
+    T = targets(T, A.shape[0], A.shape[1], A.dtype)
     return _reduce(-np.sum(T * log_softmax(A), axis=1), reduction)
 
 
@@ -229,13 +235,7 @@ def output_delta(Y, T):
     Y = _as_2d("Y", Y)
     T = np.asarray(T)
     if T.ndim == 1 and np.issubdtype(T.dtype, np.integer) and Y.shape[1] > 1:
-        if T.shape != (Y.shape[0],):
-            raise ValueError(f"integer labels must have shape (N,) = ({Y.shape[0]},); got {T.shape}")
-        if T.size and (T.min() < 0 or T.max() >= Y.shape[1]):
-            raise ValueError(f"class labels must lie in 0..{Y.shape[1] - 1}")
-        D = Y.copy()
-        D[np.arange(Y.shape[0]), T] -= 1
-        return D
+        return Y - targets(T, Y.shape[0], Y.shape[1], Y.dtype)          # labels -> one-hot t
     T = _as_2d("T", T)
     _same_shape(Y, T)
     return Y - T

@@ -1,4 +1,4 @@
-"""Backpropagation in the row-batch matrix notation of lecture 003 (chapter 11).
+"""Chapter 11: what are backpropagation's steps for a whole batch, in lecture 003's row layout Z_{i+1} = σ_i(Z_i W_i)?
 
 Lecture 003 (Manual Neural Networks / Backprop) writes a batch of m samples as the rows
 of X (m, n) and multiplies weights on the *right*:
@@ -44,11 +44,7 @@ __all__ = ["two_layer_forward", "two_layer_gradients", "forward", "backward", "M
 def _onehot(y, k, dtype):
     """I_y: the one-hot rows of integer labels y (m,), or y itself if it is already (m, k)."""
     y = np.asarray(y)
-    if y.ndim == 1:
-        return _loss.one_hot(y, k, dtype=dtype)
-    if y.shape[1] != k:
-        raise ValueError(f"targets must be labels (m,) or one-hot (m, {k}); got {y.shape}")
-    return y.astype(dtype, copy=False)
+    return _loss.targets(y, y.shape[0], k, dtype).astype(dtype, copy=False)
 
 
 def _act_of(sigma):

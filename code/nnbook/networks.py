@@ -201,6 +201,22 @@ class MLP:
             out.append(self.W_skip)
         return out + [h.gamma for h in self.h if isinstance(h, _act.PReLU)]
 
+    def parameter_names(self) -> List[str]:
+        """The names of :meth:`parameters`, in the same order: ``W1, b1, ..., WL, bL``, then
+        ``W_skip`` and ``gamma<l>`` for the PReLU slopes γ of hidden layer l.
+
+        The one naming of the package: the per-layer gradient checks, the Hessian's blocks,
+        the autodiff tensors and the lab's saved weights all use it.
+
+        Examples
+        --------
+        >>> MLP([2, 3, 1], hidden="prelu", skip=True).parameter_names()
+        ['W1', 'b1', 'W2', 'b2', 'W_skip', 'gamma1']
+        """
+        names = [f"{kind}{l}" for l in range(1, self.L + 1) for kind in ("W", "b")]
+        names += ["W_skip"] if self.skip else []
+        return names + [f"gamma{l}" for l, h in enumerate(self.h, start=1) if isinstance(h, _act.PReLU)]
+
     def weights(self) -> List[np.ndarray]:
         """The weight matrices that weight decay ½λ‖W‖² acts on: every W^(l) and W_skip, not biases."""
         return self.W + ([self.W_skip] if self.skip else [])

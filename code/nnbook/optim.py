@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -70,10 +70,6 @@ class History:
     eta: List[float] = field(default_factory=list)
     seconds: List[float] = field(default_factory=list)
     updates: List[int] = field(default_factory=list)
-
-    def as_dict(self) -> Dict[str, list]:
-        return {"loss": self.loss, "accuracy": self.accuracy, "eta": self.eta,
-                "seconds": self.seconds, "updates": self.updates}
 
 
 def is_interactive() -> bool:

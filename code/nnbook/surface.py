@@ -30,6 +30,7 @@ from typing import Callable, Tuple
 
 import numpy as np
 
+from .gradcheck import numerical_jacobian
 from .networks import MLP
 
 __all__ = [
@@ -59,14 +60,9 @@ def hessian_from_gradient(grad: Callable, w, eps: float = None, symmetrize: bool
     ndarray, shape (W, W)
     """
     w = np.asarray(w, dtype=np.float64)
-    n = w.size
-    H = np.empty((n, n))
-    for i in range(n):
-        step = (np.finfo(np.float64).eps ** (1 / 3) * max(1.0, abs(w[i]))) if eps is None else eps
-        wp, wm = w.copy(), w.copy()
-        wp[i] += step
-        wm[i] -= step
-        H[:, i] = (np.asarray(grad(wp)) - np.asarray(grad(wm))) / (2 * step)
+    if eps is None:
+        eps = np.finfo(np.float64).eps ** (1 / 3) * np.maximum(1.0, np.abs(w))   # one step per w_i
+    H = numerical_jacobian(grad, w, eps)            # the Hessian is the Jacobian of the gradient
     return 0.5 * (H + H.T) if symmetrize else H
 
 
@@ -108,10 +104,6 @@ class QuadraticApproximation:
     def stationary_point(self) -> np.ndarray:
         """Where the model's gradient vanishes: ŵ − H⁻¹b (one Newton step)."""
         return self.w_hat - np.linalg.solve(self.H, self.b)
-
-    @property
-    def positive_definite(self) -> bool:
-        return is_positive_definite(self.H)
 
 
 def quadratic_approximation(E: Callable, grad: Callable, w_hat, hess: Callable = None,

@@ -9,8 +9,16 @@ Lecture 000 (权空间对称性): in a two-layer network with M tanh hidden unit
 * **permutations** (交换) — relabelling the hidden units (permuting the rows of W^(1) and
   b^(1) and the columns of W^(2) together) changes nothing: M! orderings;
 
-so every weight vector is one of M!·2^M equivalent ones (the symmetry factor). With several
-hidden layers the same holds layer by layer, and the factor is the product.
+so every weight vector is one of up to M!·2^M equivalent ones (the symmetry factor): exactly
+M!·2^M for generic weights, fewer when a unit is zero (flipping it changes nothing) or two
+units coincide (exchanging them changes nothing). With several hidden layers the same holds
+layer by layer, and the factor is the product.
+
+Beyond the lecture, *coinciding* units ("twins"): the exchange of two hidden units maps weight
+space onto itself, and the weight vectors it leaves fixed — units i and j with equal incoming
+weights, bias and outgoing weights — form a subspace that gradient descent never leaves
+(:func:`make_twins`, :func:`twin_gap`). The curvature across that subspace lives in the
+antisymmetric directions (:func:`twin_directions`, :func:`antisymmetric_hessian`).
 
 Beyond the lecture: a logistic-sigmoid unit can be flipped too, since σ(−a) = 1 − σ(a),
 if the output bias absorbs the difference: b_k ← b_k + w_kj (:func:`flip_sign` does it).
@@ -35,6 +43,8 @@ __all__ = [
     "symmetry_factor", "flip_units", "permute_units", "transform_units",
     "flip_sign", "permute", "transform", "equivalent_networks", "all_transforms",
     "canonical_form", "ODD_ACTIVATIONS",
+    "unit_parameters", "exchange_matrix", "make_twins", "twin_gap", "twin_directions",
+    "antisymmetric_hessian", "split_unit",
 ]
 
 #: Hidden activations with h(−a) = −h(a): a sign flip needs no other change.
@@ -218,3 +228,122 @@ def canonical_form(net: MLP) -> MLP:
         keys = np.c_[out.W[layer - 1][:, 0], out.b[layer - 1]].T   # lexsort: last key first
         out = permute(out, layer, np.lexsort(keys))
     return out
+
+
+# ------------------------------------------------------- coinciding units ("twins")
+
+def unit_parameters(net: MLP, layer: int, j: int) -> np.ndarray:
+    """Positions in ``net.get_w()`` of the parameters that belong to hidden unit j of ``layer``.
+
+    In this order: its incoming weights (row j of W^(l)), its bias b_j^(l), its outgoing
+    weights (column j of W^(l+1)) and, for PReLU units, its slope γ_j. Exchanging two units
+    exchanges these positions; flipping a tanh unit negates them.
+    """
+    layer = _check_layer(net, layer)
+    M = net.sizes[layer]
+    if not 0 <= j < M:
+        raise ValueError(f"unit j must be 0..{M - 1}; got {j}")
+    offsets, start = {}, 0
+    for p in net.parameters():
+        offsets[id(p)] = start
+        start += p.size
+    W_in, b_in, W_out = net.W[layer - 1], net.b[layer - 1], net.W[layer]
+    n_in = W_in.shape[1]
+    idx = [offsets[id(W_in)] + j * n_in + np.arange(n_in),
+           [offsets[id(b_in)] + j],
+           offsets[id(W_out)] + np.arange(W_out.shape[0]) * M + j]
+    h = net.h[layer - 1]
+    if isinstance(h, _act.PReLU):
+        idx.append([offsets[id(h.gamma)] + j])
+    return np.concatenate([np.asarray(i, dtype=int) for i in idx])
+
+
+def exchange_matrix(net: MLP, layer: int, i: int, j: int) -> np.ndarray:
+    """The permutation matrix P with ``P @ w`` = w with hidden units i and j of ``layer`` exchanged.
+
+    E(Pw) = E(w) for every w, so ∇E(Pw) = P∇E(w) and H(Pw) = P H(w) Pᵀ; at a twin point
+    (Pw = w) the gradient is symmetric, P∇E = ∇E, and the Hessian commutes with P.
+    """
+    a, b = unit_parameters(net, layer, i), unit_parameters(net, layer, j)
+    perm = np.arange(net.n_params)
+    perm[a], perm[b] = b, a
+    return np.eye(net.n_params)[perm]
+
+
+def make_twins(net: MLP, layer: int, i: int, j: int) -> MLP:
+    """A copy of ``net`` in which hidden unit j of ``layer`` is a twin of unit i.
+
+    Unit j gets unit i's incoming weights, bias and outgoing weights: the two units compute
+    the same z_j = z_i for every input. Gradient descent keeps them equal forever (lecture
+    002's reason never to start all weights equal).
+    """
+    w = net.get_w()
+    w[unit_parameters(net, layer, j)] = w[unit_parameters(net, layer, i)]
+    return net.copy().set_w(w)
+
+
+def twin_gap(net: MLP, layer: int, i: int, j: int) -> float:
+    """The largest absolute difference between the parameters of hidden units i and j of ``layer``."""
+    w = net.get_w()
+    return float(np.abs(w[unit_parameters(net, layer, i)] - w[unit_parameters(net, layer, j)]).max())
+
+
+def twin_directions(net: MLP, layer: int, i: int, j: int) -> np.ndarray:
+    """An orthonormal basis of the antisymmetric directions of hidden units i and j.
+
+    Column k moves parameter k of unit i by +1/√2 and the same parameter of unit j by −1/√2
+    (the parameters in the order of :func:`unit_parameters`). The columns span the
+    eigenspace of :func:`exchange_matrix` for the eigenvalue −1: the directions that pull two
+    twins apart. Shape (n_params, p), p = parameters per unit.
+    """
+    a, b = unit_parameters(net, layer, i), unit_parameters(net, layer, j)
+    D = np.zeros((net.n_params, a.size))
+    D[a, np.arange(a.size)] = 1 / np.sqrt(2)
+    D[b, np.arange(a.size)] = -1 / np.sqrt(2)
+    return D
+
+
+def antisymmetric_hessian(net: MLP, X, T, layer: int, i: int, j: int, reduction: str = "sum",
+                          l2: float = 0.0) -> np.ndarray:
+    """DᵀHD: the Hessian of E restricted to the antisymmetric directions D of units i and j.
+
+    At a twin point (units i and j equal) H commutes with the exchange of the two units, so
+    it is block-diagonal: DᵀHD holds all the curvature across the twin subspace, and a
+    negative eigenvalue means that E falls, to second order, when the twins are pulled
+    apart along its eigenvector ``D @ u``. The Hessian is exact (R-operator, chapter 16).
+
+    Returns
+    -------
+    ndarray, shape (p, p)
+        Rows and columns in the order of :func:`unit_parameters`.
+    """
+    from .hessian import hessian
+
+    D = twin_directions(net, layer, i, j)
+    H = hessian(net, X, T, reduction=reduction, l2=l2)
+    return D.T @ H @ D
+
+
+def split_unit(net: MLP, layer: int, j: int) -> MLP:
+    """A network with one more hidden unit in ``layer``: unit j split into two twins.
+
+    The new unit (the last of the layer) copies unit j's incoming weights and bias, and the
+    two share unit j's outgoing weights, half each. The network function is unchanged, and so
+    is every residual; a stationary point of ``net`` becomes a stationary point of the wider
+    network (the gradients of the twins' incoming weights are half the old ones, those of
+    their outgoing weights equal the old ones). Skip-layer networks and PReLU units are not
+    supported.
+    """
+    layer = _check_layer(net, layer)
+    if net.skip or any(isinstance(h, _act.PReLU) for h in net.h):
+        raise ValueError("split_unit supports networks without skip-layer connections and PReLU units")
+    sizes = list(net.sizes)
+    sizes[layer] += 1
+    wide = MLP(sizes, hidden=list(net.h), output=net.output, loss=net.loss_name, dtype=net.dtype)
+    for l in range(net.L):
+        wide.W[l][...], wide.b[l][...] = 0.0, 0.0
+        rows, cols = net.W[l].shape
+        wide.W[l][:rows, :cols], wide.b[l][:rows] = net.W[l], net.b[l]
+    wide.W[layer - 1][-1], wide.b[layer - 1][-1] = net.W[layer - 1][j], net.b[layer - 1][j]
+    wide.W[layer][:, j] = wide.W[layer][:, -1] = 0.5 * net.W[layer][:, j]
+    return wide

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from traitlets import default
 
+from nnbook import chapters
 from nnbook.publish import notebooks
 from nnbook.grade.nbexec import patch_nbclient
 
@@ -42,14 +42,9 @@ BINDER_INPUTS = ["binder/requirements.txt", "binder/runtime.txt", "requirements.
 
 
 def toc_pages():
-    """The pages listed in _toc.yml, in book order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        for ch in part.get("chapters", []):
-            pages.append(ch["file"])
-            pages += [s["file"] for s in ch.get("sections", [])]
-    return [ROOT / (p if p.endswith(".md") else p + ".md") for p in pages]
+    """The pages of the book, in reading order (the chapter table, which matches _toc.yml:
+    tests/project/test_chapters.py)."""
+    return [ROOT / p.page for p in chapters.PAGES]
 
 
 PAGES = notebooks.notebook_pages(ROOT)
@@ -83,7 +78,7 @@ def kernel_options() -> dict:
 
 def test_every_toc_entry_exists():
     missing = [str(p.relative_to(ROOT)) for p in toc_pages() if not p.exists()]
-    assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
+    assert not missing, f"the chapter table (nnbook/chapters.py) lists pages that do not exist: {missing}"
 
 
 def test_binder_kernel_runs_the_python_of_binder_venv():

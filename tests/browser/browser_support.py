@@ -4,13 +4,17 @@
   ``_toc.yml`` holds according to its HTML (math, images, widgets, explorers, quizzes, ...);
 * the browser: Debian's Chromium (``$CHROMIUM`` or ``/usr/bin/chromium``), never one that
   Playwright downloads, with the flags that keep it off the network;
-* the CDN: every request to a host other than the loopback server is answered from the
-  npm packages installed in ``tests/browser/node_modules`` (``npm ci`` from the committed
-  ``package-lock.json``; ``make browser-deps``) when the page asks for that package at the
-  installed version, and aborted and recorded otherwise, so a page that needs the internet
-  fails with the URL named;
+* the editions: the English book at the site's root and every other edition in a folder of
+  its own (``_build/html/zh/`` for the Chinese one), each with its pages in reading order;
+* offline: every request to a host other than the loopback server that serves the site is
+  blocked (aborted, never answered) and recorded, so a page that needs the internet fails
+  with the URL named. The site serves MathJax, require.js and the widget manager itself
+  (``book/_static/npm``). ``LocalCdn`` (answering CDN URLs from the npm packages in
+  ``tests/browser/node_modules``) is only for a page opened with ``offline=False``;
 * opening a page: a fresh browser context, JavaScript errors recorded from the start, and a
-  wait until MathJax, the widget manager and the quizzes have finished.
+  wait until MathJax, the widget manager and the quizzes have finished;
+* axe-core (``tests/browser/node_modules/axe-core``, pinned in ``package-lock.json``),
+  injected into a loaded page to check it against WCAG 2.1 A and AA.
 
 Nothing here skips: a missing site, browser or ``node_modules`` is a collection error whose
 message says what to run.
@@ -41,6 +45,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 NODE_MODULES = HERE / "node_modules"
 SCREENSHOTS = REPO / "_build" / "screenshots"
+AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 
 # The flags that keep headless Chromium off the closed network of these machines (it
 # otherwise retries its background services for ever). Playwright adds --headless and a
@@ -88,10 +93,10 @@ def setup_problems() -> list[str]:
     chromium = chromium_path()
     if not (os.path.isfile(chromium) and os.access(chromium, os.X_OK)):
         problems.append(f"no Chromium at {chromium}: {INSTALL_CHROMIUM}")
-    if not (NODE_MODULES / ".package-lock.json").is_file():
+    if not (NODE_MODULES / ".package-lock.json").is_file() or not AXE_JS.is_file():
         problems.append(
-            f"the local copies of the CDN scripts are missing ({NODE_MODULES}): run "
-            "`make browser-deps` (npm ci in tests/browser)")
+            f"the npm packages of the browser suite (axe-core, the releases of the vendored "
+            f"files) are missing ({NODE_MODULES}): run `make browser-deps` (npm ci in tests/browser)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -111,18 +116,74 @@ def _merge(base: dict, over: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=None)
-def book_config() -> dict:
-    """_config.yml over Jupyter Book's own defaults (what the build really used)."""
+def book_config(edition: str = "en") -> dict:
+    """_config.yml over Jupyter Book's own defaults (what the build really used).
+
+    An edition with a book folder of its own (``<repo>/<edition>/_config.yml``) reads that.
+    """
     import jupyter_book
 
     defaults = yaml.safe_load((Path(jupyter_book.__file__).parent / "default_config.yml").read_text())
-    user = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    user = yaml.safe_load((edition_by_name(edition).book / "_config.yml").read_text(encoding="utf-8"))
     return _merge(defaults, user)
 
 
-def toc_docnames() -> list[str]:
+# ---------------------------------------------------------------- editions
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One edition of the book in the built site.
+
+    ``en`` is the site's root, built from the repository's own _config.yml/_toc.yml. Any
+    other edition lives in a folder of the site named after its language (``zh/``) and comes
+    from the book folder ``<repo>/<name>/`` when that has a ``_toc.yml`` of its own, else
+    from the repository's (the same pages, translated in place).
+    """
+
+    name: str
+    root: Path       # its built HTML
+    book: Path       # the folder of its _config.yml and _toc.yml (its sources are below it)
+    prefix: str      # its URL path below the site's root: "" or "zh/"
+
+    @property
+    def toc(self) -> Path:
+        return self.book / "_toc.yml"
+
+
+_EDITION_DIR = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]+)?$")
+
+
+@functools.lru_cache(maxsize=None)
+def editions() -> tuple[Edition, ...]:
+    """The editions under test: $NNBOOK_EDITIONS ("en zh"), else en and every language folder
+    of the site (``<site>/<code>/index.html``). A listed edition that was not built fails."""
+    root = site_root()
+    listed = os.environ.get("NNBOOK_EDITIONS", "").split()
+    names = listed or ["en"] + sorted(
+        d.name for d in root.iterdir() if d.is_dir() and _EDITION_DIR.match(d.name)
+        and (d / "index.html").is_file()) if root.is_dir() else ["en"]
+    out = []
+    for name in names:
+        if name == "en":
+            out.append(Edition("en", root, REPO, ""))
+        else:
+            book = REPO / name if (REPO / name / "_toc.yml").is_file() else REPO
+            out.append(Edition(name, root / name, book, f"{name}/"))
+    return tuple(out)
+
+
+def edition_by_name(name: str) -> Edition:
+    found = [e for e in editions() if e.name == name]
+    if found:
+        return found[0]
+    return Edition("en", site_root(), REPO, "") if name == "en" else Edition(
+        name, site_root() / name, REPO / name if (REPO / name / "_toc.yml").is_file() else REPO, f"{name}/")
+
+
+def toc_docnames(toc_path: Path | None = None) -> list[str]:
     """Every document of _toc.yml (root, parts, chapters, sections), in reading order."""
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load((toc_path or REPO / "_toc.yml").read_text(encoding="utf-8"))
     names: list[str] = []
 
     def walk(node):
@@ -155,6 +216,8 @@ class PageInfo:
     docname: str
     html_path: Path
     source: Path | None
+    edition: str = "en"            # the edition (see ``editions()``); its URL prefix below
+    prefix: str = ""
     mathjax: bool = False          # the page loads MathJax (Sphinx adds it to pages with math)
     math_nodes: int = 0            # Sphinx math elements (class="math ...")
     widget_views: int = 0          # <script type="application/vnd.jupyter.widget-view+json">
@@ -166,11 +229,12 @@ class PageInfo:
 
     @property
     def id(self) -> str:
-        return self.docname.split("/")[-1]
+        name = self.docname.split("/")[-1]
+        return name if self.edition == "en" else f"{self.edition}-{name}"
 
     @property
     def url_path(self) -> str:
-        return self.docname + ".html"
+        return self.prefix + self.docname + ".html"
 
 
 def _count(pattern: str, text: str) -> int:
@@ -183,20 +247,21 @@ def catalogue() -> tuple[PageInfo, ...]:
     problems = setup_problems()
     if problems:
         pytest.fail("BROWSER TESTS CANNOT RUN:\n  - " + "\n  - ".join(problems), pytrace=False)
-    root = site_root()
     pages, missing = [], []
-    for doc in toc_docnames():
-        path = root / f"{doc}.html"
+    for edition, doc in [(e, d) for e in editions() for d in toc_docnames(e.toc)]:
+        path = edition.root / f"{doc}.html"
         if not path.is_file():
-            missing.append(f"{doc}.html")
+            missing.append(f"{edition.prefix}{doc}.html")
             continue
         text = path.read_text(encoding="utf-8")
-        src = next((REPO / f"{doc}{ext}" for ext in (".md", ".ipynb", ".rst")
-                    if (REPO / f"{doc}{ext}").is_file()), None)
+        src = next((edition.book / f"{doc}{ext}" for ext in (".md", ".ipynb", ".rst")
+                    if (edition.book / f"{doc}{ext}").is_file()), None)
         pages.append(PageInfo(
             docname=doc,
             html_path=path,
             source=src,
+            edition=edition.name,
+            prefix=edition.prefix,
             mathjax=bool(re.search(r"<script[^>]+src=\"[^\"]*mathjax[^\"]*\"", text, re.I)),
             math_nodes=_count(r"class=\"math notranslate", text),
             widget_views=_count(r"type=\"application/vnd\.jupyter\.widget-view\+json\"", text),
@@ -207,7 +272,7 @@ def catalogue() -> tuple[PageInfo, ...]:
             images=_count(r"<img\b", text),
         ))
     if missing:
-        pytest.fail(f"{len(missing)} pages of _toc.yml are missing from the built site {root}: "
+        pytest.fail(f"{len(missing)} pages of _toc.yml are missing from the built site {site_root()}: "
                     + ", ".join(missing) + ". The site is stale or partial: build the book first "
                     "(`make strict`), or point $NNBOOK_SITE at a complete build.", pytrace=False)
     return tuple(pages)
@@ -384,7 +449,7 @@ class LoadedPage:
     url: str
     page: object                                   # playwright Page
     errors: list = field(default_factory=list)     # JsError: uncaught exceptions, console errors
-    unrouted: list = field(default_factory=list)   # external requests aborted: (url, type, why)
+    unrouted: list = field(default_factory=list)   # external requests blocked: (url, type, why)
     local_failures: list = field(default_factory=list)  # loopback requests that failed
     integrity_problems: list = field(default_factory=list)
     not_ready: list = field(default_factory=list)  # what did not finish loading in time
@@ -459,9 +524,19 @@ class SitePages:
         return self._served[path]
 
 
-def open_page(browser, site_url: str, cdn: LocalCdn, info: PageInfo, documents: SitePages) -> LoadedPage:
-    """Open one page in a fresh context, answering CDN requests locally; wait until it settled."""
-    context = browser.new_context(viewport=VIEWPORT, service_workers="block")
+# Why a request to another host was refused in offline mode.
+OFFLINE_REASON = "offline: every host but the site is blocked (the site must serve this itself)"
+
+
+def open_page(browser, site_url: str, cdn: LocalCdn, info: PageInfo, documents: SitePages,
+              offline: bool = True, color_scheme: str = "light") -> LoadedPage:
+    """Open one page in a fresh context and wait until it settled.
+
+    ``offline`` (the default): every request to another host than ``site_url`` is blocked
+    and recorded in ``LoadedPage.unrouted``. ``offline=False``: such requests are answered
+    from the npm copies of ``cdn`` when it has them (a build that still loads CDN scripts).
+    """
+    context = browser.new_context(viewport=VIEWPORT, service_workers="block", color_scheme=color_scheme)
     page = context.new_page()
     loaded = LoadedPage(info=info, url=site_url + info.url_path, page=page)
     local = urlsplit(site_url)
@@ -475,6 +550,9 @@ def open_page(browser, site_url: str, cdn: LocalCdn, info: PageInfo, documents: 
 
     def on_external(route):
         request = route.request
+        if offline:
+            loaded.unrouted.append((request.url, request.resource_type, OFFLINE_REASON))
+            return route.abort("blockedbyclient")
         served = cdn.resolve(request.url)
         if served.path is None:
             loaded.unrouted.append((request.url, request.resource_type, served.reason))
@@ -505,7 +583,7 @@ def open_page(browser, site_url: str, cdn: LocalCdn, info: PageInfo, documents: 
             loaded.local_failures.append(f"{response.url}: HTTP {response.status}")
 
     # Only what leaves the loopback server (and the site's HTML pages) goes through Python;
-    # the site's other files load directly.
+    # the site's other files load directly. data: and blob: URLs never reach the network.
     context.route(re.compile("^(?!" + re.escape(site_url) + ")"), on_external)
     context.route(re.compile("^" + re.escape(site_url) + r".*\.html(?:[?#].*)?$"), on_document)
     page.on("pageerror", lambda exc: loaded.errors.append(JsError("uncaught exception", str(exc), _stack_top(exc))))
@@ -562,3 +640,35 @@ def _wait_until_settled(loaded: LoadedPage) -> None:
     loaded.not_ready.extend(loaded.page.evaluate(_SETTLE, {
         "mathjax": info.mathjax, "widgets": info.widget_views > 0, "quizzes": info.quizzes > 0,
         "timeout": READY_TIMEOUT_MS}))
+
+
+# ---------------------------------------------------------------- axe-core
+
+#: The axe-core tags of WCAG 2.1 levels A and AA (WCAG 2.0's rules are part of 2.1).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Impacts that fail a page.
+FAILING_IMPACTS = ("serious", "critical")
+
+_AXE_RUN = r"""async ({include, tags, rules}) => {
+  const options = {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}};
+  if (rules) options.runOnly = {type: 'rule', values: rules};
+  const context = include ? {include: include} : document;
+  const result = await window.axe.run(context, options);
+  return {version: window.axe.version, violations: result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), html: n.html.slice(0, 300),
+                              impact: n.impact, summary: (n.failureSummary || '').slice(0, 400)}))}))};
+}"""
+
+
+def run_axe(page, include: list | None = None, rules: list | None = None) -> dict:
+    """axe-core on the page as it is now: ``{"version", "violations": [...]}``.
+
+    ``include``: CSS selectors of the parts to check (default: the whole document);
+    ``rules``: run only these rule ids (default: every rule tagged WCAG 2.1 A or AA).
+    axe is injected from tests/browser/node_modules (not from the site, which does not ship it).
+    """
+    if not page.evaluate("() => !!window.axe"):
+        page.add_script_tag(path=str(AXE_JS))
+    return page.evaluate(_AXE_RUN, {"include": [[sel] for sel in include] if include else None,
+                                    "tags": WCAG_TAGS, "rules": rules})

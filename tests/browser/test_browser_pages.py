@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import READY_TIMEOUT_MS, REPO, book_config, catalogue
+from browser_support import (FAILING_IMPACTS, READY_TIMEOUT_MS, REPO, book_config, catalogue,
+                             run_axe)
 
 # Errors allowed on a page, by exact message text (JsError.text), each with the reason why it
 # cannot be avoided. Empty: none is.
@@ -50,15 +51,58 @@ def test_page_loads_without_javascript_errors(book_page):
 
 
 @pytest.mark.book_pages()
-def test_every_external_request_is_served_from_a_local_copy(book_page):
-    """The page needs nothing from the internet that tests/browser/package.json does not pin."""
+def test_no_request_leaves_the_site(book_page):
+    """Offline: the page was loaded with every host but the site blocked, and asked none.
+
+    Every script, style sheet and font comes from the site's _static (book/_static/npm
+    for MathJax, require.js and the widget manager); a reader without internet, or behind a
+    firewall that blocks CDNs, sees the same page. (Thebe and the launch buttons reach Binder
+    or Colab only when clicked; nothing here clicks them.)
+    """
     assert not book_page.unrouted, (
-        f"{book_page.where()}: requests to the internet with no local copy (the offline "
-        "reader of a saved page, and this test, lose them):"
+        f"{book_page.where()}: requests to other hosts than the site (blocked here, and lost "
+        "for a reader offline):"
         + _listing(f"{url} [{kind}]: {why}" for url, kind, why in book_page.unrouted))
     assert not book_page.integrity_problems, (
         f"{book_page.where()}: pinned script hashes that the local copies do not match:"
         + _listing(book_page.integrity_problems))
+
+
+# ------------------------------------------------------------------ accessibility (axe-core)
+
+
+# Violations accepted on the pages, each of a third-party component that the book cannot fix:
+# (axe rule id, CSS selector of the element as axe names it (a regular expression), the
+# component, why it cannot be fixed). Keep it short; README, "Accessibility", lists them.
+AXE_EXCEPTIONS: list[tuple[str, str, str, str]] = []
+
+
+def _accepted(rule: str, target: str) -> bool:
+    return any(rule == r and re.search(sel, target) for r, sel, _, _ in AXE_EXCEPTIONS)
+
+
+def _axe_failures(result: dict) -> list[str]:
+    out = []
+    for v in result["violations"]:
+        for n in v["nodes"]:
+            impact = n["impact"] or v["impact"]
+            if impact in FAILING_IMPACTS and not _accepted(v["id"], n["target"]):
+                out.append(f"{v['id']} ({impact}: {v['help']}) at {n['target']}: {n['html']} "
+                           f"-- {n['summary']}")
+    return out
+
+
+@pytest.mark.book_pages()
+def test_axe_finds_no_serious_or_critical_violation(book_page):
+    """axe-core, WCAG 2.1 A and AA, on the page as loaded (solutions folded, quizzes unanswered).
+
+    The states a reader brings about later are checked where they happen: answered quizzes
+    (contrast of the feedback colours) in the quiz test, moved sliders in the slider test.
+    """
+    result = run_axe(book_page.page)
+    failures = _axe_failures(result)
+    assert not failures, (f"{book_page.where()}: axe-core {result['version']} finds {len(failures)} "
+                          f"serious or critical WCAG 2.1 A/AA violations:{_listing(failures)}")
 
 
 # ------------------------------------------------------------------ math
@@ -128,6 +172,42 @@ def test_every_image_is_loaded(book_page):
     broken = [f"<img #{d['i']} class={d['cls']!r} alt={d['alt']!r} src={d['src']!r}>"
               for d in images if not d["ok"]]
     assert not broken, f"{book_page.where()}: {len(broken)} of {len(images)} images did not load:{_listing(broken)}"
+
+
+# What is not a description of a figure: a file name or address, or a word for "a figure".
+_NOT_A_DESCRIPTION = re.compile(
+    r"(?:\.(?:png|jpe?g|svg|gif|webp)\b|^data:|^https?:|_build/|^[0-9a-f]{32,}|"
+    r"^(?:an? |the )?(?:figure|image|img|picture|plot|graph|chart|output|line plot|scatter plot|"
+    r"contour plot|bar chart|diagram|3-d plot|3-d surface plot|grid of \d+ images)\.?$)", re.I)
+
+_ALT = r"""() => [...document.images].map((img, i) => ({
+  i, alt: img.getAttribute('alt'), src: (img.getAttribute('src') || '').slice(0, 90),
+  decorative: img.getAttribute('role') === 'presentation' || img.getAttribute('aria-hidden') === 'true'
+              || !!img.closest('[aria-hidden="true"]'),
+  where: img.closest('article') ? 'article' : 'page furniture'}))"""
+
+
+@pytest.mark.book_pages("images")
+def test_every_image_says_what_it_shows(book_page):
+    """Every image has alternative text that describes it: not missing, not empty (unless the
+    image is marked decorative), not its file name, not just "figure" or "line plot".
+
+    Figures drawn by a page get theirs in the kernel (nnbook.page.plotting: set_alt_text, or
+    the description read off the figure); slider frames from nnbook.page.interactive.
+    """
+    problems = []
+    for img in book_page.page.evaluate(_ALT):
+        alt = (img["alt"] or "").strip()
+        what = f"<img #{img['i']} in the {img['where']} src={img['src']!r}>"
+        if img["alt"] is None and not img["decorative"]:
+            problems.append(f"{what}: no alt attribute")
+        elif not alt and not img["decorative"]:
+            problems.append(f"{what}: empty alt text but not marked decorative")
+        elif alt and _NOT_A_DESCRIPTION.search(alt):
+            problems.append(f"{what}: alt text {alt!r} does not say what the image shows")
+    assert not problems, (f"{book_page.where()}: {len(problems)} images without a description "
+                          f"(set_alt_text in the page's cell, or the cell's `mystnb: image: alt:`):"
+                          f"{_listing(problems)}")
 
 
 # ------------------------------------------------------------------ widgets
@@ -228,6 +308,31 @@ def test_solutions_are_folded_and_open_on_click(book_page):
     assert not new_errors, f"{where}: JavaScript errors while opening solutions:{_listing(new_errors)}"
 
 
+# ------------------------------------------------------------------ the keyboard
+
+
+# Puts the keyboard focus just before an element (on a marker that Tab leaves at once), as a
+# reader who tabs through the page arrives there.
+_FOCUS_BEFORE = r"""el => {
+  let mark = document.getElementById('nnb-test-tab-start');
+  if (!mark) { mark = document.createElement('span'); mark.id = 'nnb-test-tab-start'; mark.tabIndex = -1; }
+  el.before(mark);
+  mark.focus();
+  return document.activeElement === mark;
+}"""
+
+
+def _tab_to(page, start, target, max_tabs: int = 12) -> int | None:
+    """Press Tab from just before ``start`` until the focus is on ``target``; the presses, or None."""
+    assert start.evaluate(_FOCUS_BEFORE), "could not put the focus before the element"
+    handle = target.element_handle()
+    for presses in range(1, max_tabs + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("el => document.activeElement === el", handle):
+            return presses
+    return None
+
+
 # ------------------------------------------------------------------ quizzes
 
 
@@ -271,12 +376,26 @@ _QUIZ_PLAN = r"""() => [...document.querySelectorAll('.Quiz')].map(q => {
 _FEEDBACK = "q => { const fb = q.querySelector('.Feedback'); return [fb.className, fb.innerText.trim()]; }"
 
 
+def _choose_with_keys(page, radios, focused: int, target: int) -> int:
+    """With the focus on option ``focused`` of a radio group, choose option ``target`` with the
+    keys a reader uses: Space chooses the focused option, the down arrow moves to the next
+    option and chooses it. Returns the option that has the focus then."""
+    n = radios.count()
+    if focused == target:
+        page.keyboard.press("Space")
+    for _ in range((target - focused) % n):
+        page.keyboard.press("ArrowDown")
+    return target
+
+
 @pytest.mark.book_pages("quizzes")
 def test_quiz_gives_feedback_for_a_wrong_and_a_right_answer(book_page):
     """Every question: a wrong answer, then a right one; the feedback says so and changes.
 
-    Options are clicked (a real mouse click on the first choice question, the same DOM click
-    event on the others to keep the suite fast); numbers are typed and sent with Enter.
+    From the keyboard alone: Tab reaches the question's options (radio buttons) or its
+    answer field; Space and the arrow keys choose an option; a number is typed and sent with
+    Enter. The options of the first choice question are also clicked with the mouse. After
+    the answers, the feedback and the marked options meet the contrast ratio (axe-core).
     """
     page, where = book_page.page, book_page.where()
     plan = page.evaluate(_QUIZ_PLAN)
@@ -291,13 +410,23 @@ def test_quiz_gives_feedback_for_a_wrong_and_a_right_answer(book_page):
             if item["right"] < 0 or item["wrong"] < 0:
                 problems.append(f"{name}: needs a right and a wrong option to test")
                 continue
-            options = q.locator("label.MCButton")
-            # A real mouse click on the first question's options (they can be clicked: nothing
-            # covers them); the same click event dispatched on the others' (faster).
-            click = (lambda el: el.click()) if k == first_choice else (lambda el: el.dispatch_event("click"))
-            click(options.nth(item["wrong"]))
+            if k == first_choice:
+                # A real mouse click on the first question's options (nothing covers them).
+                options = q.locator("label.MCButton")
+                options.nth(item["wrong"]).click()
+                if "incorrect" not in q.evaluate(_FEEDBACK)[0].split():
+                    problems.append(f"{name}: a mouse click on a wrong option gave feedback {q.evaluate(_FEEDBACK)}")
+                options.nth(item["right"]).click()
+                if "correct" not in q.evaluate(_FEEDBACK)[0].split():
+                    problems.append(f"{name}: a mouse click on the right option gave feedback {q.evaluate(_FEEDBACK)}")
+                q.evaluate("q => q.querySelectorAll('input[type=radio]').forEach(r => { r.checked = false; })")
+            radios = q.locator("input[type=radio]")
+            if _tab_to(page, q, radios.first) is None:
+                problems.append(f"{name}: Tab does not reach its first option")
+                continue
+            focused = _choose_with_keys(page, radios, 0, item["wrong"])
             after_wrong = q.evaluate(_FEEDBACK)
-            click(options.nth(item["right"]))
+            _choose_with_keys(page, radios, focused, item["right"])
             after_right = q.evaluate(_FEEDBACK)
         elif item["answers"] is not None:
             right_text, wrong_text = _numeric_answers(item["answers"])
@@ -305,11 +434,17 @@ def test_quiz_gives_feedback_for_a_wrong_and_a_right_answer(book_page):
                 problems.append(f"{name}: no correct numeric answer to type")
                 continue
             field = q.locator("input.Input-text")
-            field.fill(wrong_text)             # focuses the field (which clears it) and types
-            field.press("Enter")               # jupyterquiz checks the answer on Enter
+            if _tab_to(page, q, field) is None:
+                problems.append(f"{name}: Tab does not reach its answer field")
+                continue
+            page.keyboard.type(wrong_text)     # the field clears itself when it gets the focus
+            page.keyboard.press("Enter")       # jupyterquiz checks the answer on Enter
             after_wrong = q.evaluate(_FEEDBACK)
-            field.fill(right_text)
-            field.press("Enter")
+            if _tab_to(page, q, field) is None:    # Enter took the focus away (jupyterquiz blurs)
+                problems.append(f"{name}: Tab does not reach its answer field again")
+                continue
+            page.keyboard.type(right_text)
+            page.keyboard.press("Enter")
             after_right = q.evaluate(_FEEDBACK)
         else:
             problems.append(f"{name}: neither options nor a numeric input")
@@ -326,6 +461,46 @@ def test_quiz_gives_feedback_for_a_wrong_and_a_right_answer(book_page):
     assert not new_errors, f"{where}: JavaScript errors while answering the quiz:{_listing(new_errors)}"
 
 
+def _contrast_page():
+    """The page whose quiz has the most kinds of questions (its colours are every quiz's)."""
+    def kinds(p):
+        text = p.html_path.read_text(encoding="utf-8")
+        return len({k for k in ("many_choice", "multiple_choice", "numeric") if k in text})
+    quizzes = [p for p in catalogue() if p.quizzes]
+    return quizzes and [max(quizzes, key=lambda p: (kinds(p), -quizzes.index(p)))]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_answered_quiz_meets_the_contrast_ratio_in_light_and_dark_mode(scheme, browser, site_url, local_cdn,
+                                                                       site_pages):
+    """The colours a quiz shows after an answer (the marked option, the feedback) against
+    their background, wrong and right, in the light and the dark theme (axe-core color-contrast)."""
+    from browser_support import open_page
+
+    chosen = _contrast_page()
+    assert chosen, "no page of the book has a quiz"
+    loaded = open_page(browser, site_url, local_cdn, chosen[0], site_pages, color_scheme=scheme)
+    page = loaded.page
+    try:
+        assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+        problems = []
+        for state in ("wrong", "right"):
+            for k, item in enumerate(page.evaluate(_QUIZ_PLAN)):
+                q = page.locator(".Quiz").nth(k)
+                if item["options"] and item[state] >= 0:
+                    q.locator("label.MCButton").nth(item[state]).dispatch_event("click")
+                elif item["answers"] is not None:
+                    right, wrong = _numeric_answers(item["answers"])
+                    q.locator("input.Input-text").fill(right if state == "right" else wrong)
+                    q.locator("input.Input-text").press("Enter")
+            page.wait_for_timeout(1000)        # jupyterquiz's colour animations (0.6 s, 0.8 s)
+            problems += [f"after {state} answers: {f}" for f in
+                         _axe_failures(run_axe(page, include=[".Quiz"], rules=["color-contrast"]))]
+    finally:
+        page.context.close()
+    assert not problems, f"{loaded.where()} in {scheme} mode: quiz text below the contrast ratio:{_listing(problems)}"
+
+
 # ------------------------------------------------------------------ precomputed explorers
 
 
@@ -335,6 +510,7 @@ _SLIDER_STATE = r"""(root) => {
   return {shown: shown.map(([i]) => i), alt: shown.map(([i, f]) => f.alt),
           readout: [...root.querySelectorAll('output.nnb-slider-value')].map(o => o.textContent),
           values: [...root.querySelectorAll('input.nnb-slider-input')].map(i => i.value),
+          valuetext: [...root.querySelectorAll('input.nnb-slider-input')].map(i => i.getAttribute('aria-valuetext')),
           controlsHidden: root.querySelector('.nnb-slider-controls').hidden,
           staticShown: !root.querySelector('.nnb-slider-static').hidden,
           nframes: frames.length};
@@ -365,12 +541,14 @@ def test_explorer_slider_changes_the_figure(book_page):
             top = int(inp.get_attribute("max"))
             if top == 0:
                 continue                      # a single value: nothing to move
-            # Move the slider the way a reader does with the keyboard; the browser changes
-            # the value and fires the input event.
-            inp.focus()
-            inp.press("ArrowLeft" if int(before["values"][j]) == top else "ArrowRight")
-            after = root.evaluate(_SLIDER_STATE)
+            # Move the slider the way a reader does with the keyboard alone: Tab reaches it,
+            # an arrow key moves it; the browser changes the value and fires the input event.
             what = f"{name}, slider {j} ({inp.get_attribute('aria-label')!r})"
+            if _tab_to(page, root, inp) != j + 1:
+                problems.append(f"{what}: Tab from before the figure does not reach it as control {j + 1}")
+                continue
+            page.keyboard.press("ArrowLeft" if int(before["values"][j]) == top else "ArrowRight")
+            after = root.evaluate(_SLIDER_STATE)
             if after["values"][j] == before["values"][j]:
                 problems.append(f"{what}: the key press did not move it")
             elif len(after["shown"]) != 1 or after["shown"] == before["shown"]:
@@ -378,8 +556,11 @@ def test_explorer_slider_changes_the_figure(book_page):
                                 f"visible frame stayed {before['shown']} -> {after['shown']}")
             elif after["readout"] == before["readout"]:
                 problems.append(f"{what}: the readout did not change ({after['readout']})")
-            elif after["alt"][0] != ", ".join(after["readout"]):
+            elif not after["alt"][0].endswith(", ".join(after["readout"])):
                 problems.append(f"{what}: shows the frame {after['alt'][0]!r} for readout {after['readout']}")
+            elif after["valuetext"][j] != after["readout"][j]:
+                problems.append(f"{what}: a screen reader hears {after['valuetext'][j]!r}, the readout shows "
+                                f"{after['readout'][j]!r} (aria-valuetext)")
             # And the programmatic way (value set, input event dispatched) returns it.
             inp.evaluate("(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
                          before["values"][j])
@@ -585,12 +766,13 @@ def test_site_index_opens_the_first_page(browser, site_url):
 _BROKEN_PAGE = r"""<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>broken</title>
 <script>window.MathJax = {"options": {"processHtmlClass": "math"}};</script>
-<script defer src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>
-<script src="https://cdn.example.invalid/needed.js"></script>
+<script defer src="npm/mathjax@3.2.2/es5/tex-mml-chtml.js"></script>
+<script src="https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"></script>
 </head><body><article class="bd-article tex2jax_ignore mathjax_ignore">
 <p>Typeset: <span class="math notranslate nohighlight">\(a + b\)</span></p>
 <p>Left raw: \(c + d\) and $$e$$ and \delta</p>
 <img src="missing.png" alt="a figure that is not there">
+<img src="npm/missing-too.png">
 <script>console.error("a console error"); throw new Error("an uncaught error");</script>
 </article></body></html>
 """
@@ -599,13 +781,16 @@ _BROKEN_PAGE = r"""<!DOCTYPE html>
 def test_checks_report_a_broken_page(browser, local_cdn, tmp_path):
     """The harness is not blind: on a page made broken on purpose, every kind of fault is caught.
 
-    A thrown error, a console error, a missing image (404), an external script with no local
-    copy, and raw TeX next to typeset math all show up where the page checks look for them.
+    A thrown error, a console error, a missing image (404), a script from a CDN (blocked
+    offline, although npm has it), raw TeX next to typeset math, and an image without
+    alternative text (axe-core) all show up where the page checks look for them.
     """
     from browser_support import PageInfo, SitePages, open_page, serve_directory
+    from vendor_assets import VENDOR
 
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "broken.html").write_text(_BROKEN_PAGE, encoding="utf-8")
+    (tmp_path / "site" / "npm").symlink_to(VENDOR)
     info = PageInfo(docname="broken", html_path=tmp_path / "site" / "broken.html", source=None,
                     mathjax=True, math_nodes=1, images=1)
     with serve_directory(tmp_path / "site") as url:
@@ -614,12 +799,14 @@ def test_checks_report_a_broken_page(browser, local_cdn, tmp_path):
             errors = [str(e) for e in loaded.errors]
             math = loaded.page.evaluate(_MATH_REPORT)
             images = loaded.page.evaluate(_IMAGES)
+            axe = _axe_failures(run_axe(loaded.page))
         finally:
             loaded.page.context.close()
     assert any("an uncaught error" in e and e.startswith("uncaught exception") for e in errors), errors
     assert any("a console error" in e and e.startswith("console.error") for e in errors), errors
     assert any("missing.png" in f and "404" in f for f in loaded.local_failures), loaded.local_failures
-    assert [u for u, _, _ in loaded.unrouted] == ["https://cdn.example.invalid/needed.js"], loaded.unrouted
-    assert math["containers"] == 1 and not math["untypeset"], math          # MathJax came from node_modules
+    assert [u for u, _, _ in loaded.unrouted] == ["https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-mml-chtml.js"], loaded.unrouted
+    assert math["containers"] == 1 and not math["untypeset"], math          # MathJax came from the site
     assert len(math["leftovers"]) == 1 and "\\(c + d\\)" in math["leftovers"][0], math
-    assert [i["ok"] for i in images] == [False], images
+    assert [i["ok"] for i in images] == [False, False], images
+    assert any(f.startswith("image-alt (critical") and "missing-too.png" in f for f in axe), axe

@@ -1,13 +1,13 @@
-"""nnbook.hessian_tools: second-order training, pruning curves and slices (chapter 16)."""
+"""nnbook.hessian.training, .pruning and .inspection: second-order training, pruning curves and slices (chapter 16)."""
 
 import numpy as np
 import pytest
 
 from nnbook import hessian as H_
-from nnbook.hessian_tools import (error_slice, levenberg_marquardt, offdiagonal_ratio,
-                                  pruning_curve)
+from nnbook.hessian.inspection import error_slice, offdiagonal_ratio
+from nnbook.hessian.pruning import obd_saliency, obs_saliency, pruning_curve
+from nnbook.hessian.training import levenberg_marquardt
 from nnbook.networks import MLP
-from nnbook.pruning import obd_saliency, obs_saliency
 
 
 def _regression(N=30, seed=0):

@@ -8,7 +8,7 @@ import pytest
 import sympy as sp
 
 from nnbook.gradcheck import central_difference
-from nnbook.graph import (GATES, LECTURE_INPUTS, PRACTICE_INPUTS, Graph, gate_forward, local_gradients,
+from nnbook.graph import (GATES, LECTURE_INPUTS, PRACTICE_INPUTS, Graph, gate_forward, local_derivatives,
                           practice_graph, sigmoid_neuron)
 
 matplotlib.use("Agg")
@@ -81,7 +81,7 @@ def test_every_local_rule_is_the_sympy_derivative_of_its_gate(op):
     vals = [float(point[s]) for s in args]
     const = float(c) if op in ("scale", "offset") else None
     assert gate_forward(op, vals, const) == pytest.approx(float(expr.subs(point)), rel=1e-14)
-    local = local_gradients(op, vals, const)
+    local = local_derivatives(op, vals, const)
     assert len(local) == len(args)
     for s, d in zip(args, local):
         assert d == pytest.approx(float(sp.diff(expr, s).subs(point)), rel=1e-14, abs=1e-15)
@@ -104,7 +104,7 @@ def test_edge_gradient_is_upstream_times_local_derivative():
     g.backward()
     for e in g.edges:
         dst = g.nodes[e.dst]
-        local = local_gradients(dst.op, [g.nodes[i].value for i in dst.inputs], dst.const)
+        local = local_derivatives(dst.op, [g.nodes[i].value for i in dst.parents], dst.const)
         assert e.grad == dst.grad * local[e.port]
         assert e.value == g.nodes[e.src].value
 
@@ -132,14 +132,14 @@ def test_backward_before_forward_is_refused_and_wrong_inputs_are_named():
     with pytest.raises(ValueError, match="missing"):
         g.forward(w0=1.0)
     with pytest.raises(ValueError, match="takes 2 input"):
-        local_gradients("mul", [1.0])
+        local_derivatives("mul", [1.0])
     with pytest.raises(ValueError, match="unknown gate"):
         gate_forward("log", [1.0])
 
 
 def test_sigmoid_gate_is_stable_for_large_negative_inputs():
     assert gate_forward("sigmoid", [-1000.0]) == 0.0
-    assert local_gradients("sigmoid", [-1000.0]) == (0.0,)
+    assert local_derivatives("sigmoid", [-1000.0]) == (0.0,)
 
 
 def test_draw_puts_one_value_and_one_gradient_label_on_every_edge():
@@ -177,3 +177,32 @@ def test_draw_reveal_shows_the_backward_pass_gate_by_gate():
     assert n_grad == [1, 2, len(g.edges) + 1]                    # output edge, then one more gate, then all
     assert "−0.53" in [t.get_text() for t in red[1].texts]
     plt.close("all")
+
+
+def test_the_old_name_local_gradients_still_works_with_a_deprecation_warning():
+    """Chapter 9's first edition called `G.local_gradients`: a notebook saved then still runs."""
+    import nnbook.graph as G
+
+    with pytest.warns(DeprecationWarning, match="local_derivatives"):
+        assert G.local_gradients("mul", [2.0, -1.0]) == local_derivatives("mul", [2.0, -1.0])
+
+
+def test_the_two_graph_apis_share_one_vocabulary():
+    """A gate of nnbook.graph and a tensor of nnbook.autodiff: value, grad, parents, backward(upstream)."""
+    import inspect
+
+    from nnbook.autodiff import Tensor
+
+    g = Graph()
+    x = g.input("x")
+    s = g.sigmoid(x)
+    g.forward(x=0.5)
+    g.backward(upstream=2.0)
+    t = Tensor(np.array([0.5]))
+    out = t.activation("sigmoid").sum()
+    out.backward(upstream=np.array(2.0))
+    node = g.nodes[s]
+    assert node.parents == ("x",) and out.parents[0].parents == (t,)
+    assert np.isclose(g.nodes[x].grad, t.grad[0]) and np.isclose(node.value, out.value)
+    for method in (Graph.backward, Tensor.backward):
+        assert "upstream" in inspect.signature(method).parameters

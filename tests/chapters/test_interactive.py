@@ -51,6 +51,11 @@ class Tags(HTMLParser):
         return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in match.items())]
 
 
+def readout(alt: str) -> str:
+    """The "name = value" end of a frame's alt text (after what the figure shows)."""
+    return alt.rsplit(". ", 1)[-1]
+
+
 @pytest.fixture(scope="module")
 def one():
     return I.slider_figure(draw_returning_figure, "k", [0.5, 1, 2, 4], label="slope k")
@@ -75,7 +80,7 @@ def test_one_range_input_from_zero_to_last_value_index(one):
 
 def test_only_the_initial_frame_is_visible(one):
     imgs = Tags(one.html).all("img")
-    visible = [a["alt"] for a in imgs if "visibility:visible" in a["style"]]
+    visible = [readout(a["alt"]) for a in imgs if "visibility:visible" in a["style"]]
     assert visible == ["k = 0.5"]
     assert sum("visibility:hidden" in a["style"] for a in imgs) == 3
 
@@ -85,20 +90,31 @@ def test_initial_value_selects_the_nearest_frame_and_the_input_position():
     assert fig.initial == (2,)
     tags = Tags(fig.html)
     assert tags.all("input", type="range")[0]["value"] == "2"
-    assert [a["alt"] for a in tags.all("img") if "visibility:visible" in a["style"]] == ["k = 2"]
+    assert [readout(a["alt"]) for a in tags.all("img") if "visibility:visible" in a["style"]] == ["k = 2"]
 
 
-def test_alt_text_is_name_equals_value_and_the_input_has_an_aria_label(one):
+def test_alt_text_says_what_the_figure_shows_then_name_equals_value_and_the_input_has_an_aria_label(one):
     tags = Tags(one.html)
-    assert [a["alt"] for a in tags.all("img")] == ["k = 0.5", "k = 1", "k = 2", "k = 4"]
-    assert tags.all("input", type="range")[0]["aria-label"] == "slope k"
+    assert [a["alt"] for a in tags.all("img")] == [
+        f"Line plot 'k = {k}'. k = {k}" for k in ("0.5", "1", "2", "4")]
+    (slider,) = tags.all("input", type="range")
+    assert slider["aria-label"] == "slope k"
+    assert slider["aria-valuetext"] == "k = 0.5"         # read out instead of the index "0"
     assert "k = 0.5</output>" in one.html
+    assert 'setAttribute("aria-valuetext"' in one.html   # and kept up to date when it moves
+
+
+def test_alt_given_by_the_author_replaces_the_description():
+    fig = I.slider_figure(draw_returning_figure, "k", [1, 2], alt=lambda k: f"tanh({k:g} x) over x")
+    assert [a["alt"] for a in Tags(fig.html).all("img")] == ["tanh(1 x) over x. k = 1", "tanh(2 x) over x. k = 2"]
+    fig = I.slider_figure(draw_line, "a", [1], alt="A straight line through the origin")
+    assert [a["alt"] for a in Tags(fig.html).all("img")] == ["A straight line through the origin. a = 1"]
 
 
 def test_two_parameter_figure_has_a_row_major_grid_of_frames_and_two_inputs(two):
     tags = Tags(two.html)
     assert two.shape == (3, 2)
-    assert [a["alt"] for a in tags.all("img")] == [
+    assert [readout(a["alt"]) for a in tags.all("img")] == [
         "a = 1, b = -1", "a = 1, b = 0", "a = 2, b = -1", "a = 2, b = 0", "a = 3, b = -1", "a = 3, b = 0"]
     ranges = tags.all("input", type="range")
     assert [(r["min"], r["max"]) for r in ranges] == [("0", "2"), ("0", "1")]
@@ -206,7 +222,7 @@ def test_width_resizes_frames_and_default_frames_are_about_500_px_wide():
 
 def test_values_that_do_not_fit_the_format_are_shown_with_str():
     fig = I.slider_figure(draw_line, "h", ["relu", "tanh"])
-    assert [a["alt"] for a in Tags(fig.html).all("img")] == ["h = relu", "h = tanh"]
+    assert [readout(a["alt"]) for a in Tags(fig.html).all("img")] == ["h = relu", "h = tanh"]
 
 
 def test_without_javascript_the_caption_lists_the_values_and_the_controls_are_hidden(one):

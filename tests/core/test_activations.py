@@ -112,7 +112,7 @@ def test_relu_derivative_at_zero_is_zero_in_numpy_and_sympy():
 def test_kink_derivative_at_zero_is_the_left_branch_gamma(name, gamma):
     # lecture 002: I(x > 0) + I(x ≤ 0)·(...), so at a = 0 the a ≤ 0 branch holds
     assert activations.get(name, gamma=gamma).dh(np.array([0.0]))[0] == pytest.approx(gamma)
-    assert symbolic.derivative(name, gamma=gamma).subs(symbolic.a, 0) == symbolic._sympify_param(gamma)
+    assert symbolic.derivative(name, gamma=gamma).subs(symbolic.a, 0) == symbolic.expressions._sympify_param(gamma)
 
 
 def test_lecture_relu_with_x_ge_0_case_is_the_same_function():

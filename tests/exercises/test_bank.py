@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from nnbook.exercises import encoding, evaluate, registry
+from nnbook.exercises import evaluate, registry
+from nnbook.page import encoding
 from nnbook.exercises.registry import ChoiceExercise, FunctionExercise, SliderTask, ValueExercise
 
 EXERCISES = registry.all()
@@ -34,6 +35,19 @@ def test_ids_are_unique_per_chapter_name():
 
 
 ANSWERED = [e for e in EXERCISES if not isinstance(e, SliderTask)]   # slider tasks: see below
+
+#: Exercises whose checks run the lab on the real MNIST files: they get them from the
+#: ``mnist_root`` fixture (and are skipped, saying so, where the files are missing).
+READS_MNIST = {"mnist.lab-setting"}
+
+
+@pytest.fixture
+def data_for(request, monkeypatch):
+    """``data_for(exercise)``: point NNBOOK_DATA at the MNIST files if the exercise reads them."""
+    def use(exercise):
+        if exercise.id in READS_MNIST:
+            monkeypatch.setenv("NNBOOK_DATA", str(request.getfixturevalue("mnist_root")))
+    return use
 
 
 @pytest.mark.parametrize("exercise", ANSWERED, ids=_ids(ANSWERED))
@@ -99,7 +113,8 @@ def test_choice_wrong_options_are_explained(exercise):
     "exercise", [e for e in EXERCISES if isinstance(e, SliderTask)],
     ids=_ids(e for e in EXERCISES if isinstance(e, SliderTask)),
 )
-def test_slider_initial_setting_is_valid(exercise):
+def test_slider_initial_setting_is_valid(exercise, data_for):
+    data_for(exercise)
     initial = {k: v[3] for k, v in exercise.sliders.items()}
     result = evaluate(exercise, initial)
     assert result.messages and "outside" not in result.text() and "must have exactly" not in result.text()
@@ -110,7 +125,8 @@ def test_slider_initial_setting_is_valid(exercise):
     "exercise", [e for e in EXERCISES if isinstance(e, SliderTask)],
     ids=_ids(e for e in EXERCISES if isinstance(e, SliderTask)),
 )
-def test_slider_solution_meets_the_goal_and_the_initial_setting_does_not(exercise):
+def test_slider_solution_meets_the_goal_and_the_initial_setting_does_not(exercise, data_for):
+    data_for(exercise)
     assert exercise.solution is not None, "a slider task declares an encoded setting that meets its goal"
     good = evaluate(exercise, exercise.solution_setting())
     assert good.passed and good.score == exercise.points, good.text()

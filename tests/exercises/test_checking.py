@@ -166,7 +166,7 @@ def test_grading_cases_use_another_seed_than_check():
 
 
 def test_book_function_is_refused_when_grading():
-    from nnbook.exercises.encoding import normalize
+    from nnbook.page.encoding import normalize
 
     ex = function_exercise(
         id="testing.pkgfn", chapter=99, title="t", points=1, name="normalize", reference=normalize,
@@ -178,6 +178,82 @@ def test_book_function_is_refused_when_grading():
         assert not r.passed and "imported from nnbook" in text(r)
     finally:
         registry.unregister(ex.id)
+
+
+@pytest.fixture
+def woodbury_exercise():
+    from nnbook.exercises import registry as reg
+
+    return reg.get("hessian.woodbury-update")
+
+
+def _honest_woodbury(Hinv, b):
+    Hb = Hinv @ b
+    return Hinv - np.outer(Hb, Hb) / (1 + b @ Hb)
+
+
+def _def_wrapper(Hinv, b):
+    from nnbook.hessian import woodbury_update
+
+    H_new = woodbury_update(Hinv, b)          # the book's solution, dressed up as the student's
+    return H_new
+
+
+@pytest.mark.parametrize("mode", ["alarm", "fork"])
+@pytest.mark.parametrize("wrapper", ["lambda", "def"])
+def test_wrapper_around_the_books_function_is_refused_when_grading(woodbury_exercise, wrapper, mode):
+    from nnbook.hessian import woodbury_update
+
+    answer = (lambda H, b: woodbury_update(H, b)) if wrapper == "lambda" else _def_wrapper
+    r = evaluate(woodbury_exercise, answer, purpose="grade", forbid_package=True, mode=mode)
+    assert not r.passed and r.score == 0
+    assert "calls the book's own `woodbury_update`" in text(r) and "scores no points" in text(r)
+
+
+@pytest.mark.parametrize("mode", ["alarm", "fork"])
+def test_honest_answer_passes_when_grading(woodbury_exercise, mode):
+    r = evaluate(woodbury_exercise, _honest_woodbury, purpose="grade", forbid_package=True, mode=mode)
+    assert r.passed and r.score == woodbury_exercise.points, text(r)
+    assert "book's own" not in text(r)
+
+
+def test_wrapper_passes_check_with_a_note_but_an_honest_answer_has_none(woodbury_exercise):
+    r = evaluate(woodbury_exercise, _def_wrapper)
+    assert r.passed and "calls the book's own `woodbury_update`" in text(r) and "grader will want" in text(r)
+    assert "book's own" not in text(evaluate(woodbury_exercise, _honest_woodbury))
+
+
+def test_forbidden_functions_beyond_the_reference_are_watched():
+    from nnbook.page.encoding import normalize
+
+    def wraps_normalize(v):
+        return normalize(v)
+
+    ex = function_exercise(
+        id="testing.forbidden", chapter=99, title="t", points=1, name="halve",
+        reference=lambda v: v, forbidden=[normalize],
+        public_cases=lambda rng: [(1.5,)], mistakes=[(lambda v: -v, "a"), (lambda v: 0, "b")],
+    )
+    try:
+        assert evaluate(ex, lambda v: v, purpose="grade", forbid_package=True).passed
+        r = evaluate(ex, wraps_normalize, purpose="grade", forbid_package=True)
+        assert not r.passed and "`normalize`" in text(r)
+    finally:
+        registry.unregister(ex.id)
+
+
+def test_a_student_error_after_a_forbidden_call_leaves_no_profiler_behind(woodbury_exercise):
+    import sys
+
+    from nnbook.hessian import woodbury_update
+
+    def broken(Hinv, b):
+        woodbury_update(Hinv, b)
+        raise RuntimeError("oops")
+
+    for forbid in (True, False):
+        evaluate(woodbury_exercise, broken, purpose="grade", forbid_package=forbid, mode="alarm")
+        assert sys.getprofile() is None
 
 
 # ------------------------------------------------------------------ values and choices
@@ -299,3 +375,45 @@ def test_bad_definitions_are_refused(kwargs, error):
     base.update(kwargs)
     with pytest.raises(error):
         function_exercise(**base)
+
+
+@pytest.mark.parametrize("mode", ["alarm", "fork", "thread"])
+def test_no_warnings_exercise_fails_a_function_that_makes_numpy_warn(mode):
+    def safe(a):
+        return np.exp(np.minimum(a, 0.0))
+
+    def overflowing(a):
+        return np.where(a > 0, 1.0, np.exp(a))        # right values, but exp(1000) overflows
+
+    def dividing(a):
+        return np.where(a > 0, 1.0, 1.0 / np.exp(-a))  # right values, exp(−(−1000)) overflows
+
+    ex = function_exercise(
+        id="testing.quiet", chapter=99, title="t", points=1, name="quiet", reference=safe,
+        public_cases=lambda rng: [(np.array([-2.0, 0.5]),)],
+        grading_cases=lambda rng: [(np.array([1.0, 1000.0]),), (np.array([-1000.0, -1.0]),)],
+        mistakes=[(overflowing, "exp of a large a overflows"), (dividing, "1/exp(-a) overflows")],
+        no_warnings=True,
+    )
+    try:
+        assert evaluate(ex, safe, mode=mode).passed
+        r = evaluate(ex, overflowing, mode=mode)
+        assert not r.passed and "RuntimeWarning" in text(r) and "exp of a large a overflows" in text(r)
+        r = evaluate(ex, dividing, mode=mode)
+        assert not r.passed and "1/exp(-a) overflows" in text(r)
+        r = evaluate(ex, lambda a: safe(a) + 0.0 * np.arccosh(a), mode=mode)   # an invalid-value warning
+        assert not r.passed and "gives no warnings" in text(r)      # no declared mistake: the general message
+        plain = function_exercise(
+            id="testing.loud", chapter=99, title="t", points=1, name="loud", reference=safe,
+            public_cases=lambda rng: [(np.array([-2.0, 0.5]),)],
+            grading_cases=lambda rng: [(np.array([1.0, 1000.0]),)],
+            mistakes=[(lambda a: a, "x"), (lambda a: -a, "y")],
+        )
+        import warnings
+
+        with warnings.catch_warnings():                                # pytest.ini turns warnings into errors
+            warnings.simplefilter("ignore", RuntimeWarning)
+            assert evaluate(plain, overflowing, mode=mode).passed    # without the flag, warnings are allowed
+    finally:
+        registry.unregister("testing.quiet")
+        registry.unregister("testing.loud")

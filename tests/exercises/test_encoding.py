@@ -7,7 +7,7 @@ import pytest
 
 from nnbook.exercises import decode, encode
 from nnbook.exercises.__main__ import main as cli
-from nnbook.exercises.encoding import is_encoded, is_hashed, matches_hash
+from nnbook.page.encoding import is_encoded, is_hashed, matches_hash
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from nbclient import NotebookClient
 
 from nnbook.page import quiz as quiz_module
 
-from .conftest import FIXTURE_EXERCISES
+from exercise_system import FIXTURE_EXERCISES
 
 
 def test_notebook_with_check_widget_and_quiz(tmp_path, monkeypatch):

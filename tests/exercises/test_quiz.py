@@ -42,7 +42,9 @@ def test_quiz_output_is_html_and_javascript_without_plain_answers(quiz_dir, monk
     assert quiz_module.main(["encode", str(src), "--out", str(quiz_dir / "demo.json")]) == 0
     shown = _captured_outputs(monkeypatch, "demo")
     kinds = [type(o).__name__ for o in shown]
-    assert kinds == ["HTML", "HTML", "Javascript"]
+    # the hidden questions, jupyterquiz's container and script, then the book's ARIA pass
+    assert kinds == ["HTML", "HTML", "Javascript", "Javascript"]
+    assert "radiogroup" in str(shown[3].data) and "nnbquiz-demo-" in str(shown[3].data)
     page = "".join(str(o.data) for o in shown)
     for secret in SECRETS:
         assert secret not in page
@@ -74,10 +76,28 @@ def test_shipped_file_has_no_plain_answers_and_round_trips(quiz_dir, capsys):
 def test_non_ascii_text_survives_the_browser_atob_decoding(quiz_dir):
     q = [{"question": "σ'(0) = ? (η, δ)", "type": "multiple_choice",
           "answers": [{"answer": "¼", "correct": True}, {"answer": "½", "correct": False}]}]
-    shipped = quiz_module.encode_questions(q, "x")
-    raw = base64.b64decode(shipped["data"])
+    (quiz_dir / "x.json").write_text(json.dumps(quiz_module.encode_questions(q, "x")))
+    span, _ = quiz_module.quiz_html("x")
+    raw = base64.b64decode(span.split(">", 1)[1].rsplit("<", 1)[0])
     assert raw.isascii()  # window.atob yields bytes as Latin-1; JSON escapes keep them intact
     assert json.loads(raw)[0]["question"] == "σ'(0) = ? (η, δ)"
+
+
+def test_shipped_quizzes_use_the_books_one_answer_encoding(quiz_dir):
+    from nnbook.page import encoding
+
+    shipped = quiz_module.encode_questions(QUESTIONS, "demo")
+    assert shipped["format"] == quiz_module.FORMAT and encoding.is_encoded(shipped["data"])
+    assert quiz_module.decode_questions(shipped)[0] == QUESTIONS[0]
+    # a file of the first format (plain base64) is still read, so `encode` can re-encode it
+    text = json.dumps(quiz_module.decode_questions(shipped), ensure_ascii=True, separators=(",", ":"))
+    old = {"format": quiz_module.OLD_FORMAT, "slug": "demo", "data": base64.b64encode(text.encode()).decode()}
+    assert quiz_module.decode_questions(old) == quiz_module.decode_questions(shipped)
+    (quiz_dir / "demo.json").write_text(json.dumps(old))
+    assert quiz_module.main(["check"]) == 1                    # ... but never shipped
+    assert quiz_module.main(["encode", str(quiz_dir / "demo.json")]) == 0
+    assert json.loads((quiz_dir / "demo.json").read_text())["format"] == quiz_module.FORMAT
+    assert quiz_module.main(["check"]) == 0
 
 
 @pytest.mark.parametrize(

@@ -120,3 +120,67 @@ def test_os_exit_in_fork_mode_is_a_crash_not_a_dead_checker():
     out = sandbox.call(lambda: os._exit(7), timeout=5, mode="fork")
     assert out.status == "crash"
     assert "died" in out.error
+
+
+# ----------------------------------------------------------- watching forbidden calls
+
+
+def _forbidden_helper(x):
+    return 2 * x
+
+
+def _calls_the_helper(x):
+    return _forbidden_helper(x) + 1
+
+
+def _raises_after_calling_the_helper(x):
+    _forbidden_helper(x)
+    raise ValueError("student bug")
+
+
+def _loops_after_calling_the_helper(x):
+    _forbidden_helper(x)
+    while True:
+        pass
+
+
+@pytest.mark.parametrize("mode", ["alarm", "fork", "thread"])
+def test_call_watch_records_a_watched_function_run_through_a_wrapper(mode):
+    watch = sandbox.CallWatch([_forbidden_helper])
+    out = sandbox.call(_calls_the_helper, (3,), timeout=5, mode=mode, watch=watch)
+    assert out.status == "ok" and out.value == 7
+    assert out.forbidden == (f"{__name__}._forbidden_helper",)
+    clean = sandbox.call(lambda x: 2 * x + 1, (3,), timeout=5, mode=mode, watch=watch)
+    assert clean.status == "ok" and clean.forbidden == ()
+
+
+@pytest.mark.parametrize("mode", ["alarm", "fork", "thread"])
+@pytest.mark.parametrize("student", [_raises_after_calling_the_helper, _loops_after_calling_the_helper])
+def test_call_watch_never_leaks_its_profile_function(mode, student):
+    """However the student's call ends (an error, a timeout), the profile function is gone afterwards."""
+    if mode == "thread" and student is _loops_after_calling_the_helper:
+        pytest.skip("a thread cannot be stopped: the endless loop would keep a core busy")
+    def mine(frame, event, arg):
+        return None
+    sys.setprofile(mine)
+    try:
+        out = sandbox.call(student, (1,), timeout=0.3, mode=mode, watch=sandbox.CallWatch([_forbidden_helper]))
+        assert sys.getprofile() is mine                      # the caller's own profiler is back
+    finally:
+        sys.setprofile(None)
+    assert out.status in ("error", "timeout")
+    assert out.forbidden == (f"{__name__}._forbidden_helper",) or out.status == "timeout"
+    assert sys.getprofile() is None
+
+
+def test_call_watch_recognises_a_second_copy_of_the_same_function():
+    """The grader imports nnbook afresh: a wrapper then calls another copy of the forbidden function."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_second_copy_of_this_test", __file__)
+    copy = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(copy)
+    assert copy._forbidden_helper is not _forbidden_helper
+    out = sandbox.call(lambda x: copy._forbidden_helper(x), (1,), timeout=5,
+                       watch=sandbox.CallWatch([_forbidden_helper]))
+    assert out.forbidden == (f"{__name__}._forbidden_helper",)

@@ -102,3 +102,21 @@ def test_function_widget_without_a_definition_says_so():
 def test_unknown_id_shows_suggestions():
     w = ExerciseWidget("testing.etaa")
     assert w.exercise is None and "testing.eta" in w.feedback.value
+
+
+def test_slider_values_are_stored_and_shown_without_round_off_noise():
+    """A FloatSlider's value carries the round-off of its steps; the student sees clean numbers."""
+    w = ExerciseWidget("testing.knob")
+    w.sliders["eta"].value = 0.6
+    w.sliders["eta"].value = 0.1 + 0.2 + 0.30000000000000004      # 0.6000000000000001
+    assert w.sliders["eta"].value != 0.6
+    w.check_button.click()
+    assert w.stored == {"eta": 0.6, "hidden": 2}
+    assert "{&#x27;eta&#x27;: 0.6, &#x27;hidden&#x27;: 2}" in w.feedback.value
+    assert "0000000" not in w.feedback.value and "99999" not in w.feedback.value
+
+
+def test_hint_button_is_as_wide_as_its_label():
+    """The default Button width (148 px) cut the label to "Show hint (1 of…"."""
+    w = ExerciseWidget("testing.scale")
+    assert w.hint_button.layout.width == "auto"

@@ -9,7 +9,7 @@ import pytest
 from nnbook.grade import grade_batch
 from nnbook.grade.runner import GradeOptions
 
-from .conftest import FIXTURE_EXERCISES
+from exercise_system import FIXTURE_EXERCISES
 from .submissions import write_all
 
 IDS = ["testing.scale", "testing.row-norms", "testing.eta", "testing.pick", "testing.knob"]
@@ -28,7 +28,7 @@ def batch(tmp_path_factory, worker_id):
         try:
             expected = write_all(root / "subs")
             if not (root / "out" / "grades.csv").exists():
-                opts = GradeOptions(cell_timeout=3, notebook_timeout=90, memory_mb=2048, salt="test-salt",
+                opts = GradeOptions(cell_timeout=8, notebook_timeout=120, memory_mb=2048, salt="test-salt",
                                     extra_exercises=str(FIXTURE_EXERCISES), interrupt_grace=3)
                 grade_batch([root / "subs"], root / "out", opts, jobs=2, progress=False)
         finally:

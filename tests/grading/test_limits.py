@@ -6,7 +6,7 @@ import nbformat
 
 from nnbook.grade.__main__ import main
 
-from .conftest import FIXTURE_EXERCISES
+from exercise_system import FIXTURE_EXERCISES
 
 
 def test_notebook_time_limit_and_forced_chapter(tmp_path):
@@ -27,3 +27,25 @@ def test_notebook_time_limit_and_forced_chapter(tmp_path):
     assert report["status"] == "errors"
     assert any("notebook time limit (8 s) reached" in r for r in report["reasons"])
     assert any(c["status"] == "not run" for c in report["cells"])
+
+
+def test_cpu_seconds_file_size_and_a_fine_process_time(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in [
+        "import time\nt = time.process_time()\ns = sum(range(200000))\nassert time.process_time() > t, 'tick-sized clock'",
+        "import subprocess, sys\nburner = subprocess.Popen([sys.executable, '-c', 'while True: pass'])\n"
+        "while burner.poll() is None:  # until the grader stops it\n    time.sleep(0.2)",
+        "def scale(x, a):\n    return a * x",
+        "import errno\ntry:\n    open('big.bin', 'wb').write(b'x' * (4 << 20))\n    print('written')\n"
+        "except OSError as exc:\n    print('refused', exc.errno == errno.EFBIG)",
+    ]]
+    nbformat.write(nb, str(tmp_path / "burn.ipynb"))
+    code = main([str(tmp_path / "burn.ipynb"), "--out", str(tmp_path / "out"), "--chapter", "testing",
+                 "--timeout", "90", "--cpu-seconds", "6", "--file-mb", "1", "--extra-exercises", str(FIXTURE_EXERCISES), "--quiet"])
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "reports" / "burn.json").read_text())
+    assert [c["status"] for c in report["cells"]] == ["ok", "ok", "ok", "ok"], report["cells"]
+    executed = nbformat.read(str(tmp_path / "out" / "executed" / "burn.ipynb"), as_version=4)
+    assert executed.cells[3].outputs[0]["text"] == "refused True\n"  # RLIMIT_FSIZE, and the kernel lives on
+    assert any("more than 6 CPU seconds" in r for r in report["reasons"])
+    assert report["exercises"]["testing.scale"]["score"] == 2

@@ -3,7 +3,7 @@
 import numpy as np
 
 from nnbook.hessian import hessian_diagonal, hessian_r_operator
-from nnbook.pruning import obd_saliency, obs_saliency, obs_update, quadratic_increase
+from nnbook.hessian.pruning import obd_saliency, obs_saliency, obs_update, quadratic_increase
 
 
 def _spd(W, seed=0):

@@ -16,7 +16,7 @@ See ``AUTHORING.md`` in this folder for the conventions.
 
 from . import registry
 from .checking import check, evaluate
-from .encoding import decode, encode
+from ..page.encoding import decode, encode
 from .progress import progress
 from .registry import choice_exercise, function_exercise, slider_task, value_exercise
 from .results import Result

@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from . import registry
-from .encoding import decode, encode
+from ..page.encoding import decode, encode
 from .parsing import AnswerParseError, parse_value
 
 

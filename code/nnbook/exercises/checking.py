@@ -17,7 +17,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import encoding, progress, registry, sandbox
+from . import plain, progress, registry, sandbox
+from ..page import encoding
 from .compare import compare, same_inputs
 from .parsing import AnswerParseError, parse_value
 from .registry import ChoiceExercise, Exercise, FunctionExercise, SliderTask, ValueExercise
@@ -140,12 +141,43 @@ def evaluate(
         return base
     if isinstance(exercise, FunctionExercise):
         return _function(exercise, answer, base, purpose, salt, forbid_package, mode)
+    return judge_answer(exercise, plain.roundtrip(answer), base, mode)
+
+
+_EXPECTED = {
+    "value": "a number, an array or a list of numbers",
+    "choice": "the index of an option (or a set of indices)",
+    "slider": "a dict of slider settings",
+}
+
+
+def judge_answer(exercise: Exercise, value: Any, base: Result | None = None, mode: str | None = None) -> Result:
+    """Judge a value, choice or slider answer received as plain data (grader side, and :func:`check`).
+
+    Parameters
+    ----------
+    exercise : ValueExercise, ChoiceExercise or SliderTask
+    value : object
+        The answer after :func:`nnbook.exercises.plain.from_plain` (or ``roundtrip``).
+    base : Result, optional
+    mode : str, optional
+        Sandbox mechanism for a slider task's experiment.
+    """
+    if base is None:
+        base = Result(exercise.id, title=exercise.title, kind=exercise.kind, max_points=exercise.points)
+    bad = plain.contains_unsupported(value)
+    if bad is not None:
+        what = "is" if bad is value else "contains"
+        base.messages.append(
+            f"`{exercise.name}` {what} {bad.describe()}; {_EXPECTED.get(exercise.kind, 'a plain value')} was expected."
+        )
+        return base
     if isinstance(exercise, ValueExercise):
-        return _value(exercise, answer, base)
+        return _value(exercise, value, base)
     if isinstance(exercise, ChoiceExercise):
-        return _choice(exercise, answer, base)
+        return _choice(exercise, value, base)
     if isinstance(exercise, SliderTask):
-        return _slider(exercise, answer, base, mode)
+        return _slider(exercise, value, base, mode)
     raise TypeError(f"unknown exercise kind {type(exercise).__name__}")
 
 
@@ -230,74 +262,305 @@ def _is_package_function(func: Any, reference: Any) -> bool:
     return os.path.abspath(path).startswith(_PACKAGE_DIR + os.sep)
 
 
-def _function(ex: FunctionExercise, answer, base: Result, purpose, salt, forbid_package, mode) -> Result:
-    name = ex.name
+def _forbidden_watch(ex: FunctionExercise) -> sandbox.CallWatch:
+    """Watch the reference and the exercise's `forbidden` functions, if they are the package's.
+
+    Identity (`_is_package_function`) catches ``name = woodbury_update``; the watch catches
+    ``name = lambda H, b: woodbury_update(H, b)`` and any ``def`` that calls it, because it
+    sees the call run. Functions outside the package (numpy's) are never forbidden.
+    """
+    candidates = [ex.reference, *getattr(ex, "forbidden", ())]
+    return sandbox.CallWatch(f for f in candidates if _in_package(f))
+
+
+def _in_package(func: Any) -> bool:
+    code = sandbox._code_of(func)
+    return code is not None and os.path.abspath(code.co_filename).startswith(_PACKAGE_DIR + os.sep)
+
+
+def _short(label: str) -> str:
+    return "`" + label.rsplit(".", 1)[-1] + "` (" + label.rsplit(".", 1)[0] + ")" if "." in label else f"`{label}`"
+
+
+class _warnings_as_errors:
+    """Inside: numpy's overflow, invalid-value and division warnings raise (``no_warnings`` exercises)."""
+
+    def __init__(self, ex: FunctionExercise):
+        self.active = bool(getattr(ex, "no_warnings", False))
+
+    def __enter__(self):
+        if self.active:
+            import warnings
+
+            self._catch = warnings.catch_warnings()
+            self._catch.__enter__()
+            warnings.simplefilter("error", RuntimeWarning)
+            self._err = np.errstate(over="warn", invalid="warn", divide="warn", under="ignore")
+            self._err.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        if self.active:
+            self._err.__exit__(*exc)
+            self._catch.__exit__(*exc)
+        return False
+
+
+def _warning_mistake(ex: FunctionExercise, args, kwargs, error: str) -> str:
+    """The message for a student's function that warned: a declared mistake that warns alike, or a general one."""
+    for wrong, message in ex.mistakes:
+        try:
+            with _warnings_as_errors(ex):
+                wrong(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        except RuntimeWarning as exc:
+            if error == f"RuntimeWarning: {exc}":
+                return "Likely mistake: " + message
+        except Exception:  # noqa: BLE001
+            continue
+    return ("The values may be right, but numpy warned while computing them: an inf or nan appeared "
+            "along the way (np.where evaluates both branches for every entry). The exercise asks for "
+            "a function that gives no warnings.")
+
+
+# The checks of a function exercise come in two halves, so that the same code gives the
+# same feedback in the student's kernel (check) and in the grader (which never runs the
+# student's code itself):
+#
+# * probes (run where the student's function lives): `probe_function_head` looks at the
+#   answer (defined? callable? the book's own?) and `probe_function_case` calls it on one
+#   case's inputs, inside the sandbox; `encode_case_probe` turns what happened into plain
+#   data (nnbook.exercises.plain), which `decode_case_probe` validates on the other side;
+# * the judge (`judge_function`, run where the references are computed) compares with the
+#   reference, detects mutated inputs, names mistakes, and writes the messages.
+#
+# `check()` runs both halves in the kernel, the plain data round trip included; the grader
+# runs the probes in the student's kernel (nnbook.exercises.grading_harness) and the
+# judge in its own process (nnbook.grade.judge).
+
+PROBE_STATUSES = frozenset({"ok", "error", "timeout", "exit", "interrupted", "crash", "signature"})
+_TEXT_LIMIT = 4000
+
+
+def probe_function_head(ex: FunctionExercise, answer: Any) -> dict:
+    """What the judge needs to know about the answer itself, as plain data (kernel side)."""
+    if isinstance(answer, _NotDefined):
+        return {"defined": False}
     if not callable(answer):
+        return {
+            "defined": True, "callable": False, "type": plain._type_name(type(answer)).rsplit(".", 1)[-1],
+            "looks_like_result": isinstance(answer, (int, float, np.ndarray, np.number)),
+        }
+    return {"defined": True, "callable": True, "package": bool(_is_package_function(answer, ex.reference))}
+
+
+def probe_function_case(ex: FunctionExercise, answer: Any, args: tuple, kwargs: dict, *, mode: str | None = None,
+                        watch: Any = None) -> dict:
+    """Call the student's function on copies of one case's inputs (kernel side).
+
+    The call runs in the sandbox with the exercise's time limit, watched for forbidden
+    functions (`watch`, see :func:`_forbidden_watch`), and with numpy's warnings as errors
+    for a ``no_warnings`` exercise.
+
+    Returns
+    -------
+    dict
+        ``status`` (one of :data:`PROBE_STATUSES`), ``value``, the arguments after the call
+        (``args``, ``kwargs``: mutated in place if the function did so), ``error``,
+        ``where`` (the student's own lines), ``forbidden`` (watched functions it ran) and,
+        for ``status == "signature"``, the answer's ``signature``. Values are the Python
+        objects; :func:`encode_case_probe` makes plain data of them.
+    """
+    try:
+        inspect.signature(answer).bind(*args, **kwargs)
+    except TypeError:
+        try:
+            theirs = str(inspect.signature(answer))
+        except (TypeError, ValueError):
+            theirs = "(...)"
+        return {"status": "signature", "signature": theirs}
+    except ValueError:
+        pass
+    with _warnings_as_errors(ex):
+            outcome = sandbox.call(answer, copy.deepcopy(args), copy.deepcopy(kwargs), timeout=ex.timeout, mode=mode,
+                               **({"watch": watch} if watch is not None else {}))
+    after = (tuple(outcome.args), dict(outcome.kwargs))
+    # inputs that are not plain data go back as references, with whether the call changed them
+    objects = [(a, same_inputs(b, a)) for b, a in zip(plain.objects_in((args, kwargs)), plain.objects_in(after))]
+    return {
+        "status": outcome.status, "value": outcome.value if outcome.status == "ok" else None,
+        "args": after[0], "kwargs": after[1], "error": outcome.error, "where": outcome.where,
+        "forbidden": list(getattr(outcome, "forbidden", ()) or ()), "objects": objects,
+    }
+
+
+def encode_case_probe(probe: dict, max_bytes: int = plain.MAX_BYTES) -> dict:
+    """Plain data of a :func:`probe_function_case` result (kernel side)."""
+    objects = {id(obj): (k, same) for k, (obj, same) in enumerate(probe.get("objects", ()))}
+    out = {"status": str(probe.get("status", "")), "error": str(probe.get("error", ""))[:_TEXT_LIMIT],
+           "where": str(probe.get("where", ""))[:_TEXT_LIMIT],
+           "forbidden": [str(f)[:200] for f in probe.get("forbidden", ())][:20],
+           "signature": str(probe.get("signature", ""))[:_TEXT_LIMIT]}
+    for key in ("value", "args", "kwargs"):
+        out[key] = plain.to_plain(probe.get(key), objects=objects, max_bytes=max_bytes)
+    return out
+
+
+def decode_case_probe(data: Any, objects: list | None = None) -> dict:
+    """Validate a case probe received as plain data and build its values (grader side).
+
+    `objects` are :func:`nnbook.exercises.plain.objects_in` of the case's inputs (the
+    judge's own): the objects that references in the report may name.
+
+    Raises
+    ------
+    plain.PlainDataError
+        If anything does not follow the format.
+    """
+    if type(data) is not dict:
+        raise plain.PlainDataError("a case report must be an object")
+    status = data.get("status")
+    if status not in PROBE_STATUSES:
+        raise plain.PlainDataError(f"unknown status {str(status)[:40]!r}")
+    out: dict = {"status": status}
+    for key in ("error", "where", "signature"):
+        value = data.get(key, "")
+        if type(value) is not str:
+            raise plain.PlainDataError(f"{key} must be text")
+        out[key] = value[:_TEXT_LIMIT]
+    forbidden = data.get("forbidden", [])
+    if type(forbidden) is not list or not all(type(f) is str for f in forbidden):
+        raise plain.PlainDataError("forbidden must be a list of names")
+    out["forbidden"] = [f[:200] for f in forbidden[:20]]
+    out["value"] = plain.from_plain(data.get("value"), objects=objects)
+    after_args = plain.from_plain(data.get("args", {plain.TAG: "tuple", "items": []}), objects=objects)
+    after_kwargs = plain.from_plain(data.get("kwargs", {plain.TAG: "dict", "items": []}), objects=objects)
+    if status != "signature" and (type(after_args) is not tuple or type(after_kwargs) is not dict):
+        raise plain.PlainDataError("the arguments after the call must be a tuple and a dict")
+    out["args"], out["kwargs"] = after_args, after_kwargs
+    return out
+
+
+def decode_head(data: Any) -> dict:
+    """Validate a :func:`probe_function_head` result received as plain data (grader side)."""
+    if type(data) is not dict or type(data.get("defined")) is not bool:
+        raise plain.PlainDataError("a function report must say whether the name is defined")
+    if not data["defined"]:
+        return {"defined": False}
+    if type(data.get("callable")) is not bool:
+        raise plain.PlainDataError("a function report must say whether the answer is callable")
+    if not data["callable"]:
+        kind = data.get("type")
+        return {"defined": True, "callable": False, "type": str(kind)[:100] if type(kind) is str else "object",
+                "looks_like_result": data.get("looks_like_result") is True}
+    return {"defined": True, "callable": True, "package": data.get("package") is True}
+
+
+def _judge_head(ex: FunctionExercise, head: dict, base: Result, forbid_package: bool) -> bool:
+    """Messages about the answer itself; True if the exercise is decided (0 points)."""
+    name = ex.name
+    if not head.get("defined", True):
+        base.messages.append(f"`{name}` is not defined in the notebook.")
+        return True
+    if not head.get("callable", False):
         hint = ""
-        if isinstance(answer, (int, float, np.ndarray, np.number)):
+        if head.get("looks_like_result"):
             hint = f" It looks like a result: pass the function itself, check({ex.id!r}, {name}), without calling it."
-        base.messages.append(f"`{name}` should be a function, but it is a {type(answer).__name__}.{hint}")
-        return base
-    if forbid_package and _is_package_function(answer, ex.reference):
+        base.messages.append(f"`{name}` should be a function, but it is a {head.get('type', 'object')}.{hint}")
+        return True
+    if forbid_package and head.get("package"):
         base.messages.append(
             f"`{name}` is the book's own function imported from nnbook; the exercise asks you to write it yourself."
         )
+        return True
+    return False
+
+
+def judge_function(ex: FunctionExercise, base: Result, head: dict, cases: list, probe_for, forbid_package: bool) -> Result:
+    """Judge a function exercise from its probes (grader side, and :func:`check`).
+
+    Parameters
+    ----------
+    ex : FunctionExercise
+    base : Result
+        The result to fill in.
+    head : dict
+        :func:`probe_function_head`, decoded.
+    cases : list of (label, args, kwargs)
+        :func:`function_cases`: the inputs, as the judge made them (never given to the
+        student's function, so they are the pristine inputs).
+    probe_for : callable
+        ``probe_for(i, args, kwargs)`` returns case `i`'s decoded probe, or None if there
+        is none (the notebook sent nothing).
+    forbid_package : bool
+        0 points for the book's own function, or one that runs a watched function.
+
+    Returns
+    -------
+    Result
+    """
+    name = ex.name
+    if _judge_head(ex, head, base, forbid_package):
         return base
-    try:
-        cases = function_cases(ex, purpose, salt)
-    except Exception as exc:  # noqa: BLE001 - the exercise's own case generator
-        return _internal_error(ex, exc)
     params = _param_names(ex.reference)
-    for label, args, kwargs in cases:
+    used: list[str] = []
+    for i, (label, args, kwargs) in enumerate(cases):
         try:
             expected = ex.reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         except Exception as exc:  # noqa: BLE001
             return _internal_error(ex, exc)
         inputs = format_inputs(ex.reference, args, kwargs)
-        try:
-            inspect.signature(answer).bind(*args, **kwargs)
-        except TypeError:
-            try:
-                theirs = str(inspect.signature(answer))
-            except (TypeError, ValueError):
-                theirs = "(...)"
+        probe = probe_for(i, args, kwargs)
+        if probe is None:
+            base.messages.append(f"No result came back from the notebook for `{name}` on {label}.")
+            return base
+        if probe["status"] == "signature":
             base.messages.append(
-                f"`{name}{theirs}` cannot be called the way the exercise calls it: "
+                f"`{name}{probe.get('signature') or '(...)'}` cannot be called the way the exercise calls it: "
                 f"{name}({', '.join(params) if params else '...'})."
             )
             return base
-        except ValueError:
-            pass
-        student_args, student_kwargs = copy.deepcopy(args), copy.deepcopy(kwargs)
-        pristine = copy.deepcopy((args, kwargs))
-        outcome = sandbox.call(answer, student_args, student_kwargs, timeout=ex.timeout, mode=mode)
         case = CaseReport(label=label, inputs=inputs)
-        if outcome.status == "timeout":
+        if probe.get("forbidden"):
+            if forbid_package:
+                which = " and ".join(_short(f) for f in probe["forbidden"])
+                base.messages.append(
+                    f"`{name}` calls the book's own {which} on {label}: the exercise asks you to "
+                    "write the computation yourself, and a function that hands the work to the "
+                    "book's solution scores no points."
+                )
+                return base
+            used.extend(f for f in probe["forbidden"] if f not in used)
+        if probe["status"] == "timeout":
             base.messages.append(
                 f"`{name}` was stopped after {ex.timeout:g} s on {label}: an endless loop, or far "
                 "too slow (use vectorized numpy instead of Python loops over entries?)."
             )
             base.cases.append(case)
             return base
-        if outcome.status == "interrupted":
+        if probe["status"] == "interrupted":
             base.messages.append(f"Checking was interrupted on {label}.")
             return base
-        if outcome.status in ("error", "exit", "crash"):
-            what = outcome.error or "an error"
+        if probe["status"] in ("error", "exit", "crash"):
+            what = probe.get("error") or "an error"
             msg = f"`{name}` raised {what} on {label}."
-            if outcome.status == "exit":
-                msg = f"`{name}` tried to exit Python ({outcome.error}) on {label}."
-            if outcome.where:
-                msg += "\nIn your code:\n" + "\n".join("  " + w for w in outcome.where.splitlines())
+            if probe["status"] == "exit":
+                msg = f"`{name}` tried to exit Python ({probe.get('error')}) on {label}."
+            if probe.get("where"):
+                msg += "\nIn your code:\n" + "\n".join("  " + w for w in probe["where"].splitlines())
             base.messages.append(msg)
+            if getattr(ex, "no_warnings", False) and str(probe.get("error", "")).startswith("RuntimeWarning"):
+                base.messages.append(_warning_mistake(ex, args, kwargs, probe["error"]))
             base.cases.append(case)
             return base
-        got = outcome.value
+        got = probe["value"]
+        after_args, after_kwargs = probe["args"], probe["kwargs"]
         mutated = [
-            (params[i] if i < len(params) else f"argument {i + 1}")
-            for i, (b, a) in enumerate(zip(pristine[0], outcome.args))
+            (params[j] if j < len(params) else f"argument {j + 1}")
+            for j, (b, a) in enumerate(zip(args, after_args))
             if not same_inputs(b, a)
-        ] + [k for k in pristine[1] if not same_inputs(pristine[1][k], outcome.kwargs.get(k))]
+        ] + [k for k in kwargs if not same_inputs(kwargs[k], after_kwargs.get(k))]
+        if len(after_args) != len(args):
+            mutated = mutated or ["the argument list"]
         if mutated:
             which = ", ".join(f"`{m}`" for m in mutated)
             base.messages.append(
@@ -327,9 +590,30 @@ def _function(ex: FunctionExercise, answer, base: Result, purpose, salt, forbid_
     n_public = sum(1 for c in cases if c[0].startswith("public"))
     n_more = len(cases) - n_public
     more = f" and {n_more} further tests" if n_more else ""
-    if forbid_package is False and _is_package_function(answer, ex.reference):
+    if forbid_package is False and head.get("package"):
         base.messages.append("(This is the book's own function; the grader will want your own.)")
+    elif used:
+        which = " and ".join(_short(f) for f in used)
+        base.messages.append(f"(`{name}` calls the book's own {which}; the grader will want your own code.)")
     return _passed(base, f"`{name}` passes all {n_public} public cases{more}.")
+
+
+def _function(ex: FunctionExercise, answer, base: Result, purpose, salt, forbid_package, mode) -> Result:
+    """Both halves in this process: probe, plain data round trip, judge (what check() runs)."""
+    head = probe_function_head(ex, answer)
+    if not head.get("callable") or (forbid_package and head.get("package")):
+        return judge_function(ex, base, decode_head(plain.roundtrip(head)), [], None, forbid_package)
+    try:
+        cases = function_cases(ex, purpose, salt)
+    except Exception as exc:  # noqa: BLE001 - the exercise's own case generator
+        return _internal_error(ex, exc)
+    watch = _forbidden_watch(ex)
+
+    def probe_for(i, args, kwargs):
+        probe = probe_function_case(ex, answer, args, kwargs, mode=mode, watch=watch)
+        return decode_case_probe(encode_case_probe(probe), plain.objects_in((args, kwargs)))
+
+    return judge_function(ex, base, decode_head(plain.roundtrip(head)), cases, probe_for, forbid_package)
 
 
 # ------------------------------------------------------------------------ values

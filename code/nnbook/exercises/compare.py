@@ -9,22 +9,13 @@ expected, or the first entry that is off, with the largest relative error.
 from __future__ import annotations
 
 import math
-import numbers
 from typing import Any
 
 import numpy as np
 
+from .plain import Unsupported
+
 __all__ = ["compare", "same_inputs"]
-
-
-def _is_numeric(x: Any) -> bool:
-    if isinstance(x, (bool, np.bool_)):
-        return False
-    if isinstance(x, (numbers.Number, np.number)):
-        return True
-    if isinstance(x, np.ndarray):
-        return x.dtype.kind in "iufc"
-    return False
 
 
 def compare(
@@ -61,7 +52,25 @@ def compare(
         return False, f"{what} could not be compared with the expected value ({type(exc).__name__}: {exc})"
 
 
+def _expected_text(expected: Any) -> str:
+    """How the expected value is described when the student's is an unsupported object."""
+    if expected is None:
+        return "None"
+    if isinstance(expected, tuple) or (isinstance(expected, list) and not _numeric_list(expected)):
+        return f"a tuple of {len(expected)} values"
+    if isinstance(expected, dict):
+        return "a dict"
+    if isinstance(expected, (bool, np.bool_)):
+        return "True or False"
+    if isinstance(expected, str):
+        return "a text"
+    shape = np.shape(expected)
+    return "a number" if shape == () else f"an array of shape {tuple(shape)}"
+
+
 def _compare(got, expected, rtol, atol, what, reveal=True):
+    if isinstance(got, Unsupported):  # an object the kernel would not convert (nnbook.exercises.plain)
+        return False, f"{what} is {got.describe()}, expected {_expected_text(expected)}"
     if expected is None:
         return (got is None, "" if got is None else f"{what} should be None, got a {type(got).__name__}")
     if isinstance(expected, tuple) or (isinstance(expected, list) and not _numeric_list(expected)):

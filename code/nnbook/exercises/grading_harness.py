@@ -1,104 +1,113 @@
-"""Runs inside the student's kernel, after the student's cells, to grade them.
+"""Runs inside the student's kernel, after the student's cells: reports what the answers are.
 
-The grader (:mod:`nnbook.grade`) injects one cell that first removes every ``nnbook``
-module from ``sys.modules`` and then imports this module, so that it works with a
-fresh registry read from disk: a redefined ``check``, a monkeypatched registry or
-printed fake results in the notebook change nothing. :func:`run` looks up each
-exercise's ``name`` in the notebook's namespace, evaluates it with the grading seed,
-and writes the results to a JSON file whose path and nonce only the grader knows.
-The file is rewritten after every exercise, so if a student's function kills the
-kernel the grader still knows which exercise was running and keeps the others.
+The grader (:mod:`nnbook.grade`) appends one cell (:func:`harness_source`) that removes
+every ``nnbook`` module from ``sys.modules``, imports this module afresh and calls
+:func:`collect` with the grader's requests: for each exercise, its name, and for a
+function exercise the inputs of its grading cases, drawn by the grader with fresh
+randomness the notebook never saw. :func:`collect` looks up each name in the notebook's
+namespace and
 
-Threat model: this defeats naive faking, not a student who installs import hooks
-or patches numpy before the harness runs; the instructor can read such code.
+* for a function, calls it on each case's inputs (on copies, in the sandbox: time limit,
+  watched for the book's own functions; :func:`nnbook.exercises.checking.probe_function_case`)
+  and reports what happened: the return value, the arguments after the call, the error
+  and the student's own lines;
+* for a value, choice or slider answer, reports the value.
+
+Everything is reported as plain data (:mod:`nnbook.exercises.plain`: numbers, text,
+arrays as raw bytes), one display message per record with the MIME type :data:`MIME`,
+which the grader reads from the kernel's messages of this very cell. No comparison, no
+reference value and no score exists in the kernel: the grader computes the references
+and judges the records in its own process with the same checking code that
+:func:`nnbook.exercises.check` runs.
+
+Threat model: the student's code ran first in this kernel and may have replaced anything
+here (``json``, numpy, ``print``, this module, the display machinery). Nothing in this
+module is trusted: a forged record can only report a value, and the grader accepts a
+value for an input only if it is the right answer for that input; a missing or malformed
+record scores 0.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from typing import Any
 
-from . import registry
-from .checking import evaluate
-from .results import Result
+__all__ = ["MIME", "collect", "harness_source"]
 
-__all__ = ["run", "harness_source"]
+#: MIME type of the records (a JSON text each).
+MIME = "text/x-nnbook-grade-record"
+#: Bytes of array data one record may carry.
+RECORD_BYTES = 8 * 1024 * 1024
 
 
-def _write(path: str, data: dict) -> None:
-    directory = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".harness-", dir=directory)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
+def _emit(record: dict) -> None:
+    from IPython.display import publish_display_data
+
+    publish_display_data({MIME: json.dumps(record)})
 
 
-def run(ids: list[str], out: str, nonce: str, salt: str, namespace: dict[str, Any]) -> dict:
-    """Grade the exercises `ids` against the names defined in `namespace`.
+def collect(requests_json: str, namespace: dict) -> None:
+    """Report the answers of the requested exercises (see the module docstring).
 
     Parameters
     ----------
-    ids : list of str
-        Exercise IDs to grade.
-    out : str
-        Path of the JSON results file.
-    nonce : str
-        Copied into the results file; the grader accepts only a matching nonce.
-    salt : str
-        Salt of the grading seed.
+    requests_json : str
+        JSON list of ``{"id", "kind", "name"}``, plus ``"cases"`` (plain data of
+        ``(args, kwargs)`` pairs, objects pickled by the grader) and ``"forbid_package"``
+        for function exercises.
     namespace : dict
         The notebook's globals (``get_ipython().user_ns``).
-
-    Returns
-    -------
-    dict
-        What was written to `out`.
     """
-    state: dict[str, Any] = {"nonce": nonce, "done": False, "current": None, "results": {}}
-    _write(out, state)
-    for exercise_id in ids:
-        state["current"] = exercise_id
-        _write(out, state)
+    from . import plain
+
+    for request in json.loads(requests_json):
+        exercise_id = request["id"]
+        _emit({"event": "start", "id": exercise_id})
         try:
-            exercise = registry.get(exercise_id)
-        except registry.UnknownExerciseError as exc:
-            state["results"][exercise_id] = Result(exercise_id, messages=[str(exc.args[0])]).to_dict()
-            continue
-        if exercise.name not in namespace:
-            result = Result(
-                exercise.id, title=exercise.title, kind=exercise.kind, max_points=exercise.points,
-                messages=[f"`{exercise.name}` is not defined in the notebook."],
-            )
-        else:
-            try:
-                result = evaluate(
-                    exercise, namespace[exercise.name], purpose="grade", salt=salt, forbid_package=True
-                )
-            except Exception as exc:  # noqa: BLE001 - record, never stop the batch
-                result = Result(
-                    exercise.id, title=exercise.title, kind=exercise.kind, max_points=exercise.points,
-                    messages=[f"grading failed: {type(exc).__name__}: {exc}"],
-                )
-        state["results"][exercise_id] = result.to_dict()
-        state["current"] = None
-        _write(out, state)
-    state["done"] = True
-    _write(out, state)
-    return state
+            if request["kind"] == "function":
+                _function(request, namespace)
+            else:
+                defined = request["name"] in namespace
+                value = namespace[request["name"]] if defined else None
+                _emit({"event": "value", "id": exercise_id, "defined": defined,
+                       "value": plain.to_plain(value, max_bytes=RECORD_BYTES)})
+        except Exception as exc:  # noqa: BLE001 - report, and go on with the next exercise
+            _emit({"event": "error", "id": exercise_id, "error": f"{type(exc).__name__}: {exc}"[:2000]})
+        _emit({"event": "end", "id": exercise_id})
+    _emit({"event": "done"})
 
 
-def harness_source(ids: list[str], out: str, nonce: str, salt: str) -> str:
+def _function(request: dict, namespace: dict) -> None:
+    from . import checking, plain, registry
+
+    exercise_id = request["id"]
+    exercise = registry.get(exercise_id)
+    forbid = bool(request.get("forbid_package", True))
+    answer = namespace[request["name"]] if request["name"] in namespace else checking._NotDefined(request["name"])
+    head = checking.probe_function_head(exercise, answer)
+    _emit({"event": "head", "id": exercise_id, "head": head})
+    if not head.get("callable") or (forbid and head.get("package")):
+        return
+    watch = checking._forbidden_watch(exercise)
+    for i, case in enumerate(request.get("cases", [])):
+        args, kwargs = plain.from_plain(case, allow_pickle=True)
+        probe = checking.probe_function_case(exercise, answer, tuple(args), dict(kwargs), watch=watch)
+        _emit({"event": "case", "id": exercise_id, "i": i,
+               "probe": checking.encode_case_probe(probe, max_bytes=RECORD_BYTES)})
+        if probe["status"] != "ok" or (forbid and probe.get("forbidden")):
+            break
+
+
+def harness_source(requests: list[dict]) -> str:
     """The code of the cell the grader appends to a student's notebook."""
+    text = json.dumps(requests)
     return (
-        "def __nnbook_grade__():\n"
+        "def __nnbook_collect__():\n"
         "    import sys, importlib\n"
         "    for name in [m for m in list(sys.modules) if m == 'nnbook' or m.startswith('nnbook.')]:\n"
         "        del sys.modules[name]\n"
         "    harness = importlib.import_module('nnbook.exercises.grading_harness')\n"
         "    from IPython import get_ipython\n"
-        f"    harness.run({ids!r}, {out!r}, {nonce!r}, {salt!r}, get_ipython().user_ns)\n"
-        "__nnbook_grade__()\n"
-        "del __nnbook_grade__\n"
+        f"    harness.collect({text!r}, get_ipython().user_ns)\n"
+        "__nnbook_collect__()\n"
+        "del __nnbook_collect__\n"
     )

@@ -33,7 +33,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import encoding
+from ..page import encoding
 
 __all__ = [
     "Exercise",
@@ -139,6 +139,8 @@ class FunctionExercise(Exercise):
     rtol: float = 1e-7
     atol: float = 1e-10
     timeout: float = 10.0
+    forbidden: tuple = ()
+    no_warnings: bool = False
     kind = "function"
 
 
@@ -301,6 +303,8 @@ def function_exercise(
     atol: float = 1e-10,
     hints: Sequence[str] = (),
     timeout: float = 10.0,
+    forbidden: Sequence[Callable] = (),
+    no_warnings: bool = False,
 ) -> FunctionExercise:
     """Define an exercise where the student writes a function.
 
@@ -334,6 +338,15 @@ def function_exercise(
         Revealed one by one after failed attempts.
     timeout : float
         Seconds a single call of the student's function may take.
+    forbidden : list of callables
+        Package functions the student's function must not call, besides `reference`
+        (which is always watched when it is the package's own): the grader gives 0 points
+        to an answer that runs one of them, a wrapper included; :func:`check` passes it
+        with a note. List the package function a bank-local `reference` wraps here.
+    no_warnings : bool
+        Fail a case on which the student's function emits a ``RuntimeWarning`` (numpy's
+        overflow, invalid value, division by zero), even if the values are right. A mistake
+        whose call raises the same warning is shown as the likely mistake.
 
     Returns
     -------
@@ -350,11 +363,14 @@ def function_exercise(
     for m in mistakes:
         if len(m) != 2 or not callable(m[0]) or not isinstance(m[1], str):
             raise TypeError(f"{id}: each mistake must be (wrong_callable, message)")
+    forbidden = tuple(forbidden)
+    if any(not callable(f) for f in forbidden):
+        raise TypeError(f"{id}: forbidden must be a list of functions")
     ex = FunctionExercise(
         id=id, chapter=int(chapter), title=title, points=float(points), name=name, hints=hints,
         origin=_caller_module(), reference=reference, public_cases=public_cases,
         grading_cases=grading_cases, mistakes=mistakes, rtol=float(rtol), atol=float(atol),
-        timeout=float(timeout),
+        timeout=float(timeout), forbidden=forbidden, no_warnings=bool(no_warnings),
     )
     return register(ex)
 

@@ -19,10 +19,18 @@
 ``"thread"``
     Last resort (no fork, e.g. Windows): a daemon thread; after the limit the checker
     gives up waiting, but the thread cannot be killed.
+
+A :class:`CallWatch` passed as ``watch=`` records whether the call ran any of a given set
+of functions (an exercise's forbidden reference), in every mode: ``sys.setprofile`` is
+installed around the call only (in the forked child there) and the previous profile
+function is restored when the call ends, however it ends.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import inspect
 import io
 import linecache
 import os
@@ -36,7 +44,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-__all__ = ["Outcome", "StudentTimeout", "call", "student_frames", "describe_exception"]
+__all__ = ["Outcome", "StudentTimeout", "CallWatch", "call", "student_frames", "describe_exception"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _LIB_DIRS = tuple(
@@ -67,6 +75,9 @@ class Outcome:
     output : str
         Captured output (fork mode only; in-process prints go to the notebook).
     seconds : float
+    forbidden : tuple of str
+        The watched functions (see :class:`CallWatch`) that the call ran, in the order
+        first seen.
     """
 
     status: str
@@ -77,6 +88,80 @@ class Outcome:
     where: str = ""
     output: str = ""
     seconds: float = 0.0
+    forbidden: tuple = ()
+
+
+def _code_of(func: Any):
+    """The code object a call of `func` runs (through partials, bound methods, decorators)."""
+    for _ in range(20):
+        if isinstance(func, functools.partial):
+            func = func.func
+        elif inspect.ismethod(func):
+            func = func.__func__
+        elif hasattr(func, "__wrapped__"):
+            func = func.__wrapped__
+        else:
+            break
+    code = getattr(func, "__code__", None)
+    if code is None and callable(func) and not isinstance(func, type):
+        code = getattr(getattr(type(func), "__call__", None), "__code__", None)
+    return code
+
+
+def _label(func: Any) -> str:
+    module = getattr(func, "__module__", None) or ""
+    name = getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+    return f"{module}.{name}" if module else name
+
+
+class CallWatch:
+    """Records which of some Python functions run while a student's function is called.
+
+    A function is recognised by where its code is (file, first line, name), not by
+    identity: the grader imports nnbook afresh after the student's cells ran, so a
+    wrapper in the notebook calls another copy of the same function. Pass it to
+    :func:`call` as ``watch=``; :attr:`hits` then holds the labels of the functions that
+    ran (``"nnbook.hessian.woodbury.woodbury_update"``).
+
+    Parameters
+    ----------
+    functions : iterable of callables
+        Functions without Python code (builtins, numpy ufuncs) are ignored.
+    """
+
+    def __init__(self, functions=()):
+        self._where: dict = {}
+        for func in functions:
+            code = _code_of(func)
+            if code is not None:
+                self._where[(code.co_filename, code.co_firstlineno, code.co_name)] = _label(func)
+        self._files = frozenset(key[0] for key in self._where)
+        self.hits: list = []
+
+    def __bool__(self) -> bool:
+        return bool(self._where)
+
+    def _profile(self, frame, event, arg):
+        if event == "call":
+            code = frame.f_code
+            if code.co_filename in self._files:
+                label = self._where.get((code.co_filename, code.co_firstlineno, code.co_name))
+                if label is not None and label not in self.hits:
+                    self.hits.append(label)
+
+
+@contextlib.contextmanager
+def _watching(watch):
+    """Profile the calls of this thread with `watch` for the duration; restore what was there."""
+    if not watch:
+        yield
+        return
+    previous = sys.getprofile()
+    sys.setprofile(watch._profile)
+    try:
+        yield
+    finally:
+        sys.setprofile(previous)
 
 
 class _State(threading.local):
@@ -168,6 +253,7 @@ def call(
     kwargs: dict | None = None,
     timeout: float = 10.0,
     mode: str | None = None,
+    watch: CallWatch | None = None,
 ) -> Outcome:
     """Call ``func(*args, **kwargs)`` with a time limit; never raise because of `func`.
 
@@ -182,6 +268,8 @@ def call(
         Seconds before the call is stopped.
     mode : {"alarm", "fork", "thread"}, optional
         Force a mechanism; by default the best available one.
+    watch : CallWatch, optional
+        Record which of its functions the call runs (``Outcome.forbidden``).
 
     Returns
     -------
@@ -189,14 +277,18 @@ def call(
     """
     kwargs = dict(kwargs or {})
     mode = _mode(mode)
+    watch = watch if watch is not None else CallWatch()
+    watch.hits = []
     start = time.perf_counter()
     if mode == "alarm":
-        out = _call_alarm(func, args, kwargs, timeout)
+        out = _call_alarm(func, args, kwargs, timeout, watch)
     elif mode == "fork":
-        out = _call_fork(func, args, kwargs, timeout)
+        out = _call_fork(func, args, kwargs, timeout, watch)
     else:
-        out = _call_thread(func, args, kwargs, timeout)
+        out = _call_thread(func, args, kwargs, timeout, watch)
     out.seconds = time.perf_counter() - start
+    if mode != "fork":
+        out.forbidden = tuple(watch.hits)
     return out
 
 
@@ -209,7 +301,7 @@ def _from_exception(exc: BaseException, args, kwargs) -> Outcome:
     return Outcome("error", args=args, kwargs=kwargs, error=error, where=where)
 
 
-def _call_alarm(func, args, kwargs, timeout) -> Outcome:
+def _call_alarm(func, args, kwargs, timeout, watch=None) -> Outcome:
     previous = signal.signal(signal.SIGALRM, _alarm)
     _state.fired = False
     _state.old_trace = None
@@ -217,13 +309,21 @@ def _call_alarm(func, args, kwargs, timeout) -> Outcome:
     try:
         while outcome is None:  # loop only if a late timeout lands in our own frame
             try:
+                # The profile function is set and restored here, not by a context manager:
+                # a late alarm could land in the manager's exit and skip the restore, but
+                # none acts once _state.active is False.
+                previous_profile = sys.getprofile()
                 try:
                     _state.active = True
+                    if watch:
+                        sys.setprofile(watch._profile)
                     signal.setitimer(signal.ITIMER_REAL, max(timeout, 1e-3), 0.05)
                     value = func(*args, **kwargs)
                 finally:
                     _state.active = False
                     signal.setitimer(signal.ITIMER_REAL, 0, 0)
+                    if watch:
+                        sys.setprofile(previous_profile)
                 if _state.fired:
                     outcome = Outcome("timeout", args=args, kwargs=kwargs)
                 else:
@@ -257,7 +357,7 @@ def _cleanup_after_timeout() -> None:
 _OWN_CODES = {_call_alarm.__code__, _cleanup_after_timeout.__code__}
 
 
-def _call_fork(func, args, kwargs, timeout) -> Outcome:
+def _call_fork(func, args, kwargs, timeout, watch=None) -> Outcome:
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -271,16 +371,18 @@ def _call_fork(func, args, kwargs, timeout) -> Outcome:
             buffer = io.StringIO()
             sys.stdout = sys.stderr = buffer
             try:
-                value = func(*args, **kwargs)
+                with _watching(watch):
+                    value = func(*args, **kwargs)
                 payload = ("ok", value, args, kwargs, "", "")
             except BaseException as exc:  # noqa: BLE001
                 o = _from_exception(exc, (), {})
                 payload = (o.status, None, args, kwargs, o.error, o.where)
+            hits = tuple(watch.hits) if watch is not None else ()
             try:
-                data = pickle.dumps(payload + (buffer.getvalue(),))
+                data = pickle.dumps(payload + (buffer.getvalue(), hits))
             except Exception as exc:  # noqa: BLE001 - e.g. a lambda in the result
                 data = pickle.dumps(
-                    ("error", None, (), {}, f"the result cannot be sent back: {exc}", "", buffer.getvalue())
+                    ("error", None, (), {}, f"the result cannot be sent back: {exc}", "", buffer.getvalue(), hits)
                 )
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(data)
@@ -311,21 +413,24 @@ def _call_fork(func, args, kwargs, timeout) -> Outcome:
     if timed_out:
         return Outcome("timeout", args=args, kwargs=kwargs)
     try:
-        st, value, new_args, new_kwargs, error, where, output = pickle.loads(b"".join(chunks))
+        st, value, new_args, new_kwargs, error, where, output, hits = pickle.loads(b"".join(chunks))
     except Exception:  # noqa: BLE001 - the child died (os._exit, segfault) before sending
         code = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status
         return Outcome("crash", args=args, kwargs=kwargs, error=f"the process running your function died (exit code {code})")
     if output:
         sys.stdout.write(output)
-    return Outcome(st, value=value, args=new_args, kwargs=new_kwargs, error=error, where=where, output=output)
+    return Outcome(st, value=value, args=new_args, kwargs=new_kwargs, error=error, where=where, output=output,
+                   forbidden=tuple(hits))
 
 
-def _call_thread(func, args, kwargs, timeout) -> Outcome:
+def _call_thread(func, args, kwargs, timeout, watch=None) -> Outcome:
     box: dict[str, Outcome] = {}
 
     def target():
         try:
-            box["out"] = Outcome("ok", value=func(*args, **kwargs), args=args, kwargs=kwargs)
+            with _watching(watch):
+                value = func(*args, **kwargs)
+            box["out"] = Outcome("ok", value=value, args=args, kwargs=kwargs)
         except BaseException as exc:  # noqa: BLE001
             box["out"] = _from_exception(exc, args, kwargs)
 

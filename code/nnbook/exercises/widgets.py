@@ -85,7 +85,9 @@ class ExerciseWidget(widgets.VBox):
         self.hints_area = widgets.HTML(value="")
         self.attempts_label = widgets.HTML(value=self._attempts_text())
         self.check_button = widgets.Button(description="Check", button_style="primary", icon="check")
-        self.hint_button = widgets.Button(description="Show hint", icon="lightbulb-o")
+        # width "auto": the label "Show hint (1 of 3)" fits (a Button is 148 px wide by default)
+        self.hint_button = widgets.Button(description="Show hint", icon="lightbulb-o",
+                                          layout=widgets.Layout(width="auto"))
         try:
             self.exercise = registry.get(exercise_id)
         except registry.UnknownExerciseError as exc:
@@ -162,7 +164,7 @@ class ExerciseWidget(widgets.VBox):
                 return {i for i, c in enumerate(self.checkboxes) if c.value}
             return self.choice.value
         if isinstance(ex, SliderTask):
-            return {k: s.value for k, s in self.sliders.items()}
+            return {k: _shown(s.value) for k, s in self.sliders.items()}
         if isinstance(ex, FunctionExercise):
             ns = _user_ns() or {}
             return ns.get(ex.name)
@@ -208,7 +210,8 @@ class ExerciseWidget(widgets.VBox):
         elif isinstance(ex, ChoiceExercise):
             value = set(answer) if ex.multiple else answer
         elif isinstance(ex, SliderTask):
-            value = dict(answer)
+            # a FloatSlider's value carries the round-off of its steps (1.5999999999999999)
+            value = {k: _shown(v) for k, v in answer.items()}
         else:
             return
         self.stored = value
@@ -245,9 +248,22 @@ class ExerciseWidget(widgets.VBox):
         return f"ExerciseWidget({self.exercise_id!r})"
 
 
+def _shown(value: Any) -> Any:
+    """A float without the noise of binary round-off (12 significant digits); others as they are."""
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return float(f"{value:.12g}")
+    return value
+
+
 def _literal(value: Any) -> str:
     if isinstance(value, set):
-        return "{" + ", ".join(repr(v) for v in sorted(value)) + "}"
+        return "{" + ", ".join(repr(_shown(v)) for v in sorted(value)) + "}"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {v!r}" for k, v in value.items()) + "}"
-    return repr(value)
+        return "{" + ", ".join(f"{k!r}: {_shown(v)!r}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return repr(_clean_list(value))
+    return repr(_shown(value))
+
+
+def _clean_list(value: list) -> list:
+    return [_clean_list(v) if isinstance(v, list) else _shown(v) for v in value]

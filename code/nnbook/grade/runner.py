@@ -1,24 +1,37 @@
-"""Grade one submission: run it in a fresh kernel, then run the grading harness.
+"""Grade one submission: run it in a fresh kernel, collect the answers, judge them here.
 
-The student's code cells run one by one with nbclient (errors allowed: a failing cell
-is recorded and the next one runs). Limits: a per-cell timeout, a per-notebook time
-limit and a memory limit (see :mod:`nnbook.grade.kernel`). A cell that times out is
-interrupted; if the kernel does not answer after the interrupt, or if a cell kills the
-kernel (``os._exit``, a segfault, ``exit()``), the notebook is run again in a new
-kernel without the offending cell, so everything else still earns its credit. After
-the student's cells the grader appends one cell running
-:mod:`nnbook.exercises.grading_harness`, which writes the results to a file only the
-grader knows; if a student's function kills the kernel during grading, that exercise
-scores 0 and the rest are graded in a fresh kernel.
+The student's code cells run one by one with nbclient (errors allowed: a failing cell is
+recorded and the next one runs). Limits: a per-cell timeout, a per-notebook time limit,
+and the kernel's resource limits (memory, CPU seconds, processes, file size; see
+:mod:`nnbook.grade.kernel`); the output a notebook produces is cut beyond a size, and a
+single message beyond a size is dropped on arrival (``ZMQ_MAXMSGSIZE``), so the grader's
+memory stays flat whatever a cell prints. A cell that times out is interrupted; if the
+kernel does not answer after the interrupt, or if a cell kills the kernel (``os._exit``,
+a segfault, ``exit()``), the notebook is run again in a new kernel without the offending
+cell, so everything else still earns its credit.
+
+After the student's cells the grader appends one collection cell
+(:mod:`nnbook.exercises.grading_harness`) that only *reports* plain data: what the
+student's functions return on the grader's fresh inputs, and the hand-in values. The
+grader reads the reports from the kernel's messages of that cell and judges them in its
+own process (:mod:`nnbook.grade.judge`): the references never enter the kernel, and a
+forged report can only claim values, which earn points only if they are right. If a
+student's function kills the kernel during collection, that exercise scores 0 and the
+rest are collected in a fresh kernel.
+
+Each submission runs in a temporary folder of its own (a copy of the submission in
+``work/``, the kernel's home and caches there too); every process the notebook started is
+ended when its grading ends (:mod:`nnbook.grade.procs`); with ``sandbox=True`` the kernel
+runs in a bubblewrap container (:mod:`nnbook.grade.isolation`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
-import json
 import os
 import secrets
+import shutil
 import tempfile
 import time
 from dataclasses import asdict, dataclass, field
@@ -28,14 +41,15 @@ from typing import Any
 
 import nbformat
 
-from nnbook.exercises import registry
-from nnbook.exercises.grading_harness import harness_source
+from nnbook.exercises.grading_harness import MIME, harness_source
 from nnbook.exercises.results import Result
 
+from . import judge
 from .kernel import KERNEL_NAME, write_kernelspec
+from .procs import Reaper, kill_tree
 from .submissions import Submission, detect_chapters, exercises_for, read_notebook
 
-__all__ = ["GradeOptions", "SubmissionReport", "grade_submission"]
+__all__ = ["GradeOptions", "SubmissionReport", "BatchContext", "grade_submission"]
 
 
 @dataclass
@@ -50,8 +64,10 @@ class GradeOptions:
         Seconds for the whole notebook, grading included.
     memory_mb : int
         Address-space limit of the kernel (0: none).
-    salt : str
-        Salt of the grading seed (grading inputs differ from the public ones).
+    salt : str, optional
+        Salt of the grading inputs. None (the default): fresh random bytes for every
+        submission, so no notebook can know its inputs in advance; a fixed salt makes the
+        inputs reproducible (and known to anyone who knows the salt).
     chapters : list of str, optional
         Force the chapters (numbers or slugs) instead of detecting them.
     extra_exercises : str, optional
@@ -61,16 +77,34 @@ class GradeOptions:
     interrupt_grace : float
         Seconds a timed-out cell has to stop after an interrupt before its kernel is
         replaced.
+    cpu_seconds : int
+        CPU seconds of each process of a notebook, the kernel included (0: the notebook
+        time limit plus a minute); the grader stops a process beyond it.
+    max_processes : int
+        Processes (and threads) a kernel may add to the user's; beyond, the grader stops
+        the extra ones (0: no limit).
+    file_mb : int
+        Largest file a kernel may write, in MiB (0: no limit).
+    output_mb : float
+        Output of a notebook kept, in MiB; the rest is cut. One message larger than
+        this (or than 16 MiB, whichever is larger) is dropped when it arrives.
+    sandbox : bool
+        Run each kernel in bubblewrap (no network, read-only file system but its folder).
     """
 
     cell_timeout: float = 60.0
     notebook_timeout: float = 600.0
     memory_mb: int = 4096
-    salt: str = "nnbook-grading"
+    salt: str | None = None
     chapters: list | None = None
     extra_exercises: str | None = None
     max_kernels: int = 5
     interrupt_grace: float = 10.0
+    cpu_seconds: int = 0
+    max_processes: int = 256
+    file_mb: int = 256
+    output_mb: float = 20.0
+    sandbox: bool = False
 
 
 @dataclass
@@ -80,6 +114,9 @@ class SubmissionReport:
     Attributes
     ----------
     name, path : str
+    student : str
+        Who handed it in (for the gradebook): the folder under the given path, else the
+        file name.
     status : {"ok", "errors", "not graded"}
         ``"errors"``: graded, but cells failed, timed out or killed the kernel.
     reasons : list of str
@@ -94,6 +131,7 @@ class SubmissionReport:
 
     name: str
     path: str
+    student: str = ""
     status: str = "ok"
     reasons: list = field(default_factory=list)
     chapters: list = field(default_factory=list)
@@ -119,35 +157,61 @@ class SubmissionReport:
         return d
 
 
-def grade_submission(sub: Submission, opts: GradeOptions) -> SubmissionReport:
+class BatchContext:
+    """What the submissions of one batch share: a temporary root and the process reaper.
+
+    Parameters
+    ----------
+    hide : list of path
+        What a sandboxed kernel must not see (the submissions, the output folder).
+    """
+
+    def __init__(self, hide: list | None = None):
+        self.root = Path(tempfile.mkdtemp(prefix="nnbook-grade-"))
+        os.chmod(self.root, 0o700)
+        self.reaper = Reaper()
+        self.hide = [Path(p) for p in (hide or [])]
+
+    def __enter__(self) -> "BatchContext":
+        self.reaper.__enter__()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.reaper.__exit__(*exc)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def grade_submission(sub: Submission, opts: GradeOptions, ctx: BatchContext | None = None) -> SubmissionReport:
     """Grade one submission; never raises (problems become the report's reasons).
 
     Parameters
     ----------
     sub : Submission
     opts : GradeOptions
+    ctx : BatchContext, optional
+        Shared by the submissions of a batch (default: one for this submission alone).
 
     Returns
     -------
     SubmissionReport
     """
+    if ctx is None:
+        with BatchContext(hide=[sub.path]) as own:
+            return grade_submission(sub, opts, own)
     start = time.monotonic()
-    report = SubmissionReport(name=sub.name, path=str(sub.path))
+    report = SubmissionReport(name=sub.name, path=str(sub.path), student=getattr(sub, "student", "") or sub.name)
     try:
-        _grade(sub, opts, report)
+        _grade(sub, opts, report, ctx)
     except Exception as exc:  # noqa: BLE001 - the batch must never abort
         report.status = "not graded" if not report.exercises else "errors"
         report.reasons.append(f"grader error: {type(exc).__name__}: {exc}")
-    for exercise_id in list(report.exercises):
-        if report.exercises[exercise_id] is None:  # pragma: no cover - defensive
-            del report.exercises[exercise_id]
     report.seconds = round(time.monotonic() - start, 2)
     return report
 
 
-def _grade(sub: Submission, opts: GradeOptions, report: SubmissionReport) -> None:
+def _grade(sub: Submission, opts: GradeOptions, report: SubmissionReport, ctx: BatchContext) -> None:
     try:
-        nb = read_notebook(sub.path)
+        nb = read_notebook(sub.path, getattr(sub, "data", None))
     except Exception as exc:  # noqa: BLE001
         report.status = "not graded"
         report.reasons.append(f"could not read the notebook: {type(exc).__name__}: {exc}")
@@ -162,8 +226,20 @@ def _grade(sub: Submission, opts: GradeOptions, report: SubmissionReport) -> Non
             "exercise ids in its code); use --chapter" if not chapters else f"chapters {chapters} have no exercises"
         )
         return
-    with tempfile.TemporaryDirectory(prefix="nnbook-grade-") as tmp:
-        asyncio.run(_run(nb, ids, opts, Path(tmp), report))
+    salt = opts.salt if opts.salt is not None else secrets.token_hex(16)
+    plans = judge.plan(ids, salt)
+    folder = Path(tempfile.mkdtemp(prefix="sub-", dir=ctx.root))
+    try:
+        (folder / "work").mkdir()
+        (folder / "run").mkdir()
+        data = getattr(sub, "data", None)  # the submission's own file, as read at the start, and nothing else
+        if data is not None:
+            (folder / "work" / Path(sub.path).name).write_bytes(data)
+        _copy_font_cache(folder / "work" / ".config" / "matplotlib")
+        asyncio.run(_run(nb, plans, opts, folder, report, ctx))
+    finally:
+        ctx.reaper.sweep()
+        shutil.rmtree(folder, ignore_errors=True)
     if report.status == "ok" and any(c["status"] != "ok" for c in report.cells):
         report.status = "errors"
 
@@ -171,11 +247,42 @@ def _grade(sub: Submission, opts: GradeOptions, report: SubmissionReport) -> Non
 # ---------------------------------------------------------------------------- kernel
 
 
-def _kernel_env(tmp: Path, opts: GradeOptions) -> dict:
+def _copy_font_cache(target: Path) -> None:
+    """Give the kernel's own matplotlib folder the grader's font list (else built anew, ~0.3 s)."""
+    home = Path(os.path.expanduser("~"))
+    source = Path(os.environ.get("MPLCONFIGDIR") or Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "matplotlib")
+    try:
+        fonts = sorted(source.glob("fontlist-*.json"))
+        if fonts:
+            target.mkdir(parents=True, exist_ok=True)
+            for f in fonts:
+                shutil.copy2(f, target / f.name)
+    except OSError:
+        pass
+
+
+def _kernel_env(folder: Path, opts: GradeOptions) -> dict:
+    work, run = folder / "work", folder / "run"
     env = dict(os.environ)
+    if "NNBOOK_CACHE" not in env:  # the lab's trained networks and MNIST, as outside the grader
+        try:
+            from nnbook.data.mnist import _cache_root
+
+            env["NNBOOK_CACHE"] = str(_cache_root())
+        except Exception:  # noqa: BLE001
+            pass
     env.update(
         {
-            "NNBOOK_PROGRESS": str(tmp / "progress.json"),
+            "HOME": str(work),
+            "IPYTHONDIR": str(run / f"ipython-{secrets.token_hex(6)}"),  # fresh for every kernel: no startup files
+            "MPLCONFIGDIR": str(work / ".config" / "matplotlib"),
+            "XDG_CACHE_HOME": str(work / ".cache"),
+            "XDG_CONFIG_HOME": str(work / ".config"),
+            "JUPYTER_CONFIG_DIR": str(work / ".jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(run),
+            "TMPDIR": str(work),
+            "PYTHONNOUSERSITE": "1",
+            "NNBOOK_PROGRESS": str(run / "progress.json"),
             "MPLBACKEND": "Agg",
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
@@ -185,53 +292,195 @@ def _kernel_env(tmp: Path, opts: GradeOptions) -> dict:
         }
     )
     if opts.extra_exercises:
-        env[registry.EXTRA_ENV] = opts.extra_exercises
+        from nnbook.exercises import registry
+
+        specs = [x.strip() for x in opts.extra_exercises.replace(os.pathsep, ",").split(",") if x.strip()]
+        env[registry.EXTRA_ENV] = ",".join(
+            os.path.abspath(x) if x.endswith(".py") or os.sep in x else x for x in specs
+        )  # the kernel runs in another folder
     return env
 
 
-async def _start(nb, tmp: Path, opts: GradeOptions):
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
+def _output_limit(opts: GradeOptions) -> int:
+    return int(opts.output_mb * 1024 * 1024)
+
+
+def _message_limit(opts: GradeOptions) -> int:
+    return max(_output_limit(opts), 16 * 1024 * 1024)
+
+
+def _size(value: Any, depth: int = 0) -> int:
+    """Characters of the text in a message's content (what keeping it would cost)."""
+    if isinstance(value, str):
+        return len(value)
+    if depth > 20:
+        return 0
+    if isinstance(value, dict):
+        return sum(_size(v, depth + 1) + 8 for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v, depth + 1) + 8 for v in value)
+    return 8
+
+
+def _client_class():
     from nbclient import NotebookClient
 
-    from .nbexec import patch_nbclient
+    from .nbexec import poll_in_short_steps
 
-    patch_nbclient()          # no stalled waits after widget cells (nbclient#312)
+    class GraderClient(NotebookClient):
+        """A notebook client that caps the output it keeps and picks out the grading records."""
 
-    specs = write_kernelspec(tmp / "kernels", opts.memory_mb)
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]))
-    client = NotebookClient(
+        def __init__(self, *args, output_limit: int, message_limit: int, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.nn_output_limit = output_limit
+            self.nn_message_limit = message_limit
+            self.nn_kept = 0
+            self.nn_cut = 0
+            self.nn_collecting = False
+            self.nn_records: list[str] = []
+            self.nn_record_chars = 0
+            self.nn_idle = False
+            self.nn_lost = 0
+
+        async def async_start_new_kernel_client(self):
+            import zmq
+            import zmq.asyncio
+            from nbclient.util import run_hook
+
+            context = zmq.asyncio.Context()
+            context.setsockopt(zmq.MAXMSGSIZE, self.nn_message_limit)  # larger messages are dropped on arrival
+            context.setsockopt(zmq.RCVHWM, 200)
+            self.kc = self.km.client(context=context)
+            try:
+                await _maybe_await(self.kc.start_channels())
+                await _maybe_await(self.kc.wait_for_ready(timeout=self.startup_timeout))
+            except Exception:
+                await self._async_cleanup_kernel()
+                raise
+            self.kc.allow_stdin = False
+            poll_in_short_steps(self.kc)  # no stalled waits after widget cells (nbclient#312)
+            await run_hook(self.on_notebook_start, notebook=self.nb)
+            return self.kc
+
+        async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+            self.nn_idle = False
+            result = await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+            if not self.nn_idle and self.kc is not None and not await self.nn_iopub_alive(5.0):
+                # No "idle" came for this cell and the output channel is silent: a message beyond
+                # the size limit was dropped, which also ends the connection. Connect again.
+                self.nn_lost += 1
+                await self.nn_reconnect_iopub()
+            return result
+
+        async def nn_iopub_alive(self, seconds: float) -> bool:
+            """Whether the kernel's status messages reach the output channel now."""
+            from time import monotonic
+
+            try:
+                msg_id = self.kc.kernel_info()
+                deadline = monotonic() + seconds
+                while monotonic() < deadline:
+                    try:
+                        msg = await _maybe_await(self.kc.iopub_channel.get_msg(timeout=0.1))
+                    except Empty:
+                        continue
+                    if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                        return True
+            except Exception:  # noqa: BLE001 - a dead kernel: the caller finds out
+                pass
+            return False
+
+        async def nn_reconnect_iopub(self, tries: int = 20) -> bool:
+            try:
+                if self.kc._iopub_channel is not None:
+                    self.kc._iopub_channel.close()
+            except Exception:  # noqa: BLE001
+                pass
+            self.kc._iopub_channel = None
+            try:
+                self.kc.iopub_channel.start()
+            except Exception:  # noqa: BLE001
+                return False
+            for _ in range(tries):  # a new subscriber misses what is sent before it is connected
+                if await self.nn_iopub_alive(0.5):
+                    return True
+            return False
+
+        def process_message(self, msg, cell, cell_index):
+            msg_type = msg.get("msg_type", "")
+            content = msg.get("content") or {}
+            if msg_type == "status" and isinstance(content, dict) and content.get("execution_state") == "idle":
+                self.nn_idle = True
+            data = content.get("data") if isinstance(content, dict) else None
+            if msg_type in ("display_data", "execute_result") and isinstance(data, dict) and MIME in data:
+                text = data[MIME]
+                if self.nn_collecting and isinstance(text, str) and self.nn_record_chars + len(text) <= 64 * self.nn_message_limit:
+                    self.nn_records.append(text)
+                    self.nn_record_chars += len(text)
+                return None
+            if msg_type in ("stream", "display_data", "execute_result", "error", "update_display_data") or msg_type.startswith("comm"):
+                size = _size(content)
+                if self.nn_cut or self.nn_kept + size > self.nn_output_limit:
+                    if not self.nn_cut and isinstance(cell, dict) and "outputs" in cell:
+                        cell["outputs"].append(nbformat.v4.new_output(
+                            "stream", name="stderr", text="[nnbook grader: the output is cut here]\n"))
+                    self.nn_cut += max(size, 1)
+                    return None
+                self.nn_kept += size
+            return super().process_message(msg, cell, cell_index)
+
+    return GraderClient
+
+
+async def _maybe_await(value):
+    if asyncio.iscoroutine(value) or isinstance(value, asyncio.Future):
+        return await value
+    return value
+
+
+async def _start(nb, folder: Path, opts: GradeOptions, ctx: BatchContext):
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.manager import AsyncKernelManager
+
+    run, work = folder / "run", folder / "work"
+    wrapper = None
+    if opts.sandbox:
+        from .isolation import bwrap_command
+
+        wrapper = bwrap_command(folder, [ctx.root, *ctx.hide], work)
+    specs = write_kernelspec(run / "kernels", opts.memory_mb, 0, opts.max_processes, opts.file_mb, wrapper)
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME, kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(specs)]),
+        transport="ipc", ip=str(run / "ipc"), connection_file=str(run / "connection.json"),
+    )
+    client = _client_class()(
         nb, km=km, kernel_name=KERNEL_NAME, timeout=int(opts.cell_timeout), allow_errors=True,
         interrupt_on_timeout=False, raise_on_iopub_timeout=False, iopub_timeout=4, record_timing=False,
-        startup_timeout=60, shutdown_kernel="immediate",
-        extra_arguments=["--HistoryManager.enabled=False"],
+        startup_timeout=60, shutdown_kernel="immediate", extra_arguments=["--HistoryManager.enabled=False"],
+        output_limit=_output_limit(opts), message_limit=_message_limit(opts),
     )
-    work = tmp / "work"
-    work.mkdir(exist_ok=True)
-    log = open(tmp / "kernel.log", "ab")  # the kernel's own stdout/stderr, kept out of the terminal
+    log = open(run / "kernel.log", "ab")  # the kernel's own stdout/stderr, kept out of the terminal
     try:
-        await client.async_start_new_kernel(env=_kernel_env(tmp, opts), cwd=str(work), stdout=log, stderr=log)
+        with ctx.reaper.lock:  # the new kernel is tracked before any sweep can see it
+            await client.async_start_new_kernel(env=_kernel_env(folder, opts), cwd=str(work), stdout=log, stderr=log)
+            ctx.reaper.track(_kernel_pid(km))
     finally:
         log.close()
     await client.async_start_new_kernel_client()
     return client, km
 
 
-async def _stop(client, km) -> None:
-    try:
-        pid = getattr(getattr(km, "provisioner", None), "pid", None) or getattr(
-            getattr(getattr(km, "provisioner", None), "process", None), "pid", None
-        )
-        if pid:
-            import psutil
+def _kernel_pid(km) -> int | None:
+    provisioner = getattr(km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None)
+    if pid is None:
+        pid = getattr(getattr(provisioner, "process", None), "pid", None)
+    return pid
 
-            try:
-                for child in psutil.Process(pid).children(recursive=True):
-                    child.kill()
-            except psutil.Error:
-                pass
-    except Exception:  # noqa: BLE001
-        pass
+
+async def _stop(client, km, ctx: BatchContext) -> None:
+    pid = _kernel_pid(km)
+    ctx.reaper.end_kernel(pid)
     try:
         if client.kc is not None:
             client.kc.stop_channels()
@@ -243,6 +492,13 @@ async def _stop(client, km) -> None:
         pass
     try:
         await km.cleanup_resources()
+    except Exception:  # noqa: BLE001
+        pass
+    ctx.reaper.untrack(pid)
+    ctx.reaper.end_kernel(pid)
+    ctx.reaper.sweep()
+    try:
+        client.kc.context.destroy(linger=0)
     except Exception:  # noqa: BLE001
         pass
 
@@ -274,10 +530,28 @@ def _error_of(cell) -> str:
     return ""
 
 
+async def _watch_processes(km, opts: GradeOptions, ctx: BatchContext, seen: dict) -> None:
+    """Stop a kernel's processes when there are more than ``max_processes`` of them, and any
+    of its processes (the kernel too) beyond its CPU seconds."""
+    pid = _kernel_pid(km)
+    cpu_limit = opts.cpu_seconds or opts.notebook_timeout + 60
+    while True:
+        await asyncio.sleep(1.0)
+        n, cpu = await asyncio.to_thread(ctx.reaper.census, pid)
+        if opts.max_processes > 0 and n > opts.max_processes:
+            seen["stopped"] = max(seen.get("stopped", 0), n)
+            await asyncio.to_thread(ctx.reaper.end_kernel, pid)
+            await asyncio.to_thread(ctx.reaper.sweep)
+        over = [p for p, seconds in cpu.items() if seconds > cpu_limit]
+        if over:
+            seen["cpu"] = cpu_limit
+            await asyncio.to_thread(kill_tree, over)
+
+
 # ------------------------------------------------------------------------------ run
 
 
-async def _run(nb, ids: list[str], opts: GradeOptions, tmp: Path, report: SubmissionReport) -> None:
+async def _run(nb, plans: list, opts: GradeOptions, folder: Path, report: SubmissionReport, ctx: BatchContext) -> None:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     code = [i for i, c in enumerate(nb.cells) if c.get("cell_type") == "code" and c.get("source", "").strip()]
@@ -285,19 +559,25 @@ async def _run(nb, ids: list[str], opts: GradeOptions, tmp: Path, report: Submis
     reserve = min(60.0, 0.25 * opts.notebook_timeout)
     skip: dict[int, str] = {}
     log: dict[int, dict] = {}
-    remaining = list(ids)
+    by_id = {p.exercise.id: p for p in plans}
     results: dict[str, dict] = {}
-    exercises = {i: registry.get(i) for i in ids}
+    for p in plans:
+        if p.problem:
+            results[p.exercise.id] = judge.judge(p, judge.Records()).to_dict()
+    remaining = [p.exercise.id for p in plans if not p.problem]
     kernels = 0
     executed = None
+    cut = lost = 0
+    processes: dict = {}
     while remaining and kernels < opts.max_kernels:
         kernels += 1
         work_nb = copy.deepcopy(nb)
         try:
-            client, km = await _start(work_nb, tmp, opts)
+            client, km = await _start(work_nb, folder, opts, ctx)
         except Exception as exc:  # noqa: BLE001
             report.reasons.append(f"the kernel could not start: {type(exc).__name__}: {exc}")
             break
+        watchdog = asyncio.ensure_future(_watch_processes(km, opts, ctx, processes))
         restart = False
         try:
             for i in code:
@@ -330,31 +610,34 @@ async def _run(nb, ids: list[str], opts: GradeOptions, tmp: Path, report: Submis
                     break
             if restart:
                 continue
-            # ---- the grading harness
-            out = tmp / f"results-{kernels}.json"
-            nonce = secrets.token_hex(16)
-            hcell = nbformat.v4.new_code_cell(harness_source(remaining, str(out), nonce, opts.salt))
+            # ---- the collection cell: plain data out of the kernel, judged here
+            todo = [by_id[r] for r in remaining]
+            hcell = nbformat.v4.new_code_cell(harness_source(judge.requests_of(todo)))
             work_nb.cells.append(hcell)
-            budget = 30.0 + sum(2 * getattr(exercises[r], "timeout", 10.0) for r in remaining)
+            budget = 30.0 + sum(2 * getattr(p.exercise, "timeout", 10.0) for p in todo)
             client.timeout = int(max(10.0, min(budget, deadline - time.monotonic() + reserve)))
             died = ""
+            client.nn_records = []
+            client.nn_collecting = True
             try:
                 await client.async_execute_cell(hcell, len(work_nb.cells) - 1)
             except CellTimeoutError:
                 died = "took too long"
             except DeadKernelError:
                 died = "killed the kernel"
-            state = _read_state(out, nonce)
-            for exercise_id, res in state.get("results", {}).items():
-                if exercise_id in remaining:
-                    results[exercise_id] = res
-                    remaining.remove(exercise_id)
+            finally:
+                client.nn_collecting = False
+            records = judge.Records(client.nn_records)
             executed = work_nb
-            if state.get("done"):
+            for exercise_id in list(remaining):
+                if records.ended(exercise_id):
+                    results[exercise_id] = judge.judge(by_id[exercise_id], records).to_dict()
+                    remaining.remove(exercise_id)
+            if records.done or not remaining:
                 break
-            current = state.get("current")
-            if current in remaining:
-                ex = exercises[current]
+            current = remaining[0]  # the collector works in order: the first one not ended was running
+            if died or records.by_id.get(current, {}).get("started"):
+                ex = by_id[current].exercise
                 why = died or "stopped the grading"
                 results[current] = Result(
                     current, title=ex.title, kind=ex.kind, max_points=ex.points,
@@ -363,18 +646,25 @@ async def _run(nb, ids: list[str], opts: GradeOptions, tmp: Path, report: Submis
                 remaining.remove(current)
                 report.reasons.append(f"grading {current}: the student's code {why}")
                 continue
-            err = _error_of(hcell) or died or "no results were written"
-            report.reasons.append(f"the grading harness failed: {err}")
+            err = _error_of(hcell) or "no results came back from the kernel"
+            report.reasons.append(f"the collection of the answers failed: {err}")
             break
         finally:
-            await _stop(client, km)
+            watchdog.cancel()
+            try:
+                await watchdog
+            except (asyncio.CancelledError, Exception):  # noqa: BLE001
+                pass
+            cut += client.nn_cut
+            lost += client.nn_lost
+            await _stop(client, km, ctx)
     for exercise_id in list(remaining):
-        ex = exercises[exercise_id]
+        ex = by_id[exercise_id].exercise
         results[exercise_id] = Result(
             exercise_id, title=ex.title, kind=ex.kind, max_points=ex.points,
             messages=["Not graded: the notebook could not be run to the end (see the reasons)."],
         ).to_dict()
-    report.exercises = {i: results[i] for i in ids if i in results}
+    report.exercises = {p.exercise.id: results[p.exercise.id] for p in plans if p.exercise.id in results}
     report.cells = [log[i] for i in sorted(log)]
     for i in sorted(log):
         entry = log[i]
@@ -384,18 +674,17 @@ async def _run(nb, ids: list[str], opts: GradeOptions, tmp: Path, report: Submis
             report.reasons.append(f"cell {i} killed the kernel; the notebook was run again without it")
         elif entry["status"] == "error":
             report.reasons.append(f"cell {i} raised {entry['error']}")
+    if cut or lost:
+        big = f"; {lost} message(s) larger than {_message_limit(opts) / 2**20:g} MiB dropped" if lost else ""
+        report.reasons.append(f"output beyond {opts.output_mb:g} MiB was cut ({cut / 2**20:.1f} MiB dropped{big})")
+    if processes.get("cpu"):
+        report.reasons.append(f"a process of the notebook used more than {processes['cpu']:g} CPU seconds and was stopped")
+    if processes.get("stopped"):
+        report.reasons.append(
+            f"the notebook ran more than {opts.max_processes} processes at once ({processes['stopped']}); they were stopped"
+        )
     if kernels >= opts.max_kernels and remaining:
         report.reasons.append(f"gave up after {kernels} kernels")
     report.executed = executed
     if report.reasons and report.status == "ok":
         report.status = "errors"
-
-
-def _read_state(path: Path, nonce: str) -> dict:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("nonce") != nonce:
-        return {}
-    return data

@@ -1,8 +1,8 @@
 """Student edition: the chapter notebooks with the reference solutions removed.
 
-``python -m nnbook.grade.student --out DIR`` reads the book's MyST pages listed in
-``_toc.yml`` (or every ``book/*.md`` if there is no table of contents), converts
-each page that has code cells to an ``.ipynb`` notebook, and removes the solutions:
+``python -m nnbook.grade.student --out DIR`` reads the book's MyST pages (those of the
+chapter table :mod:`nnbook.chapters`, or the pages given), converts each page that has
+code cells to an ``.ipynb`` notebook, and removes the solutions:
 
 * a code cell tagged ``solution`` that defines functions becomes a cell with the
   same ``def`` line(s) and docstring and the body
@@ -31,6 +31,8 @@ from pathlib import Path
 
 import nbformat
 
+from nnbook import chapters as chapter_table
+
 __all__ = ["find_pages", "student_notebook", "strip_solutions", "placeholder_source", "main"]
 
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|:{3,})\s*\{(?P<name>[a-zA-Z0-9_-]+)\}(?P<rest>.*)$")
@@ -44,46 +46,16 @@ def _repo_root() -> Path:
     return Path.cwd()
 
 
-def find_pages(root: str | Path | None = None, toc: str | Path | None = None) -> list[Path]:
-    """The book's pages in table-of-contents order.
+def find_pages(root: str | Path | None = None) -> list[Path]:
+    """The book's pages in reading order: those of :data:`nnbook.chapters.PAGES` under ``root``.
 
     Parameters
     ----------
     root : path, optional
-        Repository root (default: found from this file, else the current folder).
-    toc : path, optional
-        The ``_toc.yml`` (default: ``<root>/_toc.yml``).
+        Repository root (default: found from this file, else the current folder). Pages
+        of the table missing under it are left out (a partial copy of the book).
     """
-    root = Path(root) if root else _repo_root()
-    toc = Path(toc) if toc else root / "_toc.yml"
-    if toc.exists():
-        import yaml
-
-        data = yaml.safe_load(toc.read_text(encoding="utf-8")) or {}
-        files: list[str] = []
-
-        def walk(node):
-            if isinstance(node, dict):
-                for key in ("root", "file"):
-                    if isinstance(node.get(key), str):
-                        files.append(node[key])
-                for value in node.values():
-                    if isinstance(value, (list, dict)):
-                        walk(value)
-            elif isinstance(node, list):
-                for item in node:
-                    walk(item)
-
-        walk(data)
-        base = toc.parent
-        pages = []
-        for f in files:
-            for candidate in (base / f, base / f"{f}.md", base / f"{f}.ipynb"):
-                if candidate.is_file():
-                    pages.append(candidate)
-                    break
-        return list(dict.fromkeys(pages))
-    return sorted((root / "book").glob("*.md"))
+    return chapter_table.page_paths(Path(root) if root else _repo_root())
 
 
 # ------------------------------------------------------------------- markdown
@@ -253,14 +225,14 @@ def student_notebook(page: str | Path, root: Path | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m nnbook.grade.student --out DIR [--root ROOT] [--toc TOC]``."""
+    """``python -m nnbook.grade.student --out DIR [--root ROOT] [PAGE ...]``."""
     p = argparse.ArgumentParser(prog="python -m nnbook.grade.student", description="Write the student edition of the book's notebooks.")
     p.add_argument("--out", required=True, type=Path, help="output folder")
     p.add_argument("--root", type=Path, help="repository root (default: found automatically)")
-    p.add_argument("--toc", type=Path, help="table of contents (default: ROOT/_toc.yml)")
+    p.add_argument("pages", nargs="*", type=Path, help="MyST pages to convert (default: every page of the book)")
     a = p.parse_args(argv)
     root = a.root or _repo_root()
-    pages = find_pages(root, a.toc)
+    pages = a.pages or find_pages(root)
     a.out.mkdir(parents=True, exist_ok=True)
     written = 0
     for page in pages:

@@ -32,23 +32,40 @@ class Submission:
     path : Path
     name : str
         Unique, file-system-safe name used for reports.
+    student : str
+        Who handed it in, for the gradebook: the first folder below the folder that was
+        given (``submissions/alice/ch10.ipynb`` -> ``alice``), else the file name.
     """
 
     path: Path
     name: str = ""
     notes: list = field(default_factory=list)
+    student: str = ""
+    data: bytes | None = field(default=None, repr=False)
+
+    def snapshot(self) -> None:
+        """Read the file now (the grader reads every submission before any notebook runs,
+        so that no notebook can change another one on disk before it is graded)."""
+        try:
+            self.data = Path(self.path).read_bytes()
+        except OSError:
+            self.data = None
 
 
 def find_submissions(paths: list[str | Path]) -> list[Submission]:
     """Files given, and ``.ipynb``/``.md`` files found (recursively) in folders given."""
     files: list[Path] = []
+    students: dict[Path, str] = {}
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if f.suffix in {".ipynb", ".md"} and f.is_file() and ".ipynb_checkpoints" not in f.parts and not f.name.startswith("."):
                     files.append(f)
+                    rel = f.relative_to(p).parts
+                    students[f] = rel[0] if len(rel) > 1 else f.stem
         else:
             files.append(p)
+            students[p] = p.stem
     seen: dict[str, int] = {}
     out = []
     for f in files:
@@ -59,12 +76,18 @@ def find_submissions(paths: list[str | Path]) -> list[Submission]:
         base = re.sub(r"[^A-Za-z0-9_.-]+", "_", base) or "submission"
         n = seen.get(base, 0)
         seen[base] = n + 1
-        out.append(Submission(path=f, name=base if n == 0 else f"{base}_{n + 1}"))
+        out.append(Submission(path=f, name=base if n == 0 else f"{base}_{n + 1}", student=students.get(f, f.stem)))
     return out
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
+def read_notebook(path: Path, data: bytes | None = None) -> nbformat.NotebookNode:
     """Read an ``.ipynb`` (nbformat) or a MyST ``.md`` page (jupytext).
+
+    Parameters
+    ----------
+    path : Path
+    data : bytes, optional
+        The file's content, read earlier (default: read `path` now).
 
     Raises
     ------
@@ -72,14 +95,13 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         Whatever the readers raise for an unreadable file.
     """
     path = Path(path)
+    text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     if path.suffix == ".md":
         import jupytext
 
-        text = path.read_text(encoding="utf-8")
         fmt = "md:myst" if "{code-cell}" in text else "md"
         return jupytext.reads(text, fmt=fmt)
-    nb = nbformat.read(str(path), as_version=4)
-    return nb
+    return nbformat.reads(text, as_version=4)
 
 
 def mentioned_ids(nb) -> list[str]:

@@ -35,7 +35,7 @@ from ..jacobian import output_unit_jacobian
 from .layout import (_add_l2, _require_canonical, _require_d2h, _require_no_prelu, _scale,
                      parameter_blocks)
 
-__all__ = ["hessian_exact_two_layer"]
+__all__ = ["hessian_exact_two_layer", "mixed_second_derivatives"]
 
 
 def _positions(net):
@@ -111,8 +111,7 @@ def hessian_exact_two_layer(net, X, T, reduction="sum", l2=0.0):
     inner[:, idx, idx] += hpp * s
     H11 = np.einsum("ni,nq,njl->jilq", x, x, inner)
     # one in each: x_i h'(a_j) { δ_k I_jp + u_p Σ_k' w_k'j M_kk' }   (p a hidden unit for I_jp)
-    H12 = np.einsum("ni,nj,np,nkj->jikp", x, hp, u, MW)
-    H12[idx, :, :, idx] += np.einsum("ni,nj,nk->jik", x, hp, delta)
+    H12 = mixed_second_derivatives(x, hp, u, delta, W2, Mkk)
 
     pos1, pos2 = _positions(net)
     n = net.n_params
@@ -125,3 +124,40 @@ def hessian_exact_two_layer(net, X, T, reduction="sum", l2=0.0):
     H[np.ix_(p2, p1)] = H12.T
     H *= _scale(reduction, N)
     return _add_l2(net, H, l2)
+
+
+def mixed_second_derivatives(X, HP, U, Delta, W2, Mkk):
+    """One weight in each layer: Σ_n ∂²E_n/∂w_ji^(1)∂w_kp^(2) = Σ_n x_i h'(a_j){δ_k I_jp + u_p Σ_k' w_k'j M_kk'}.
+
+    The corrected form of the lecture's third closed form (see the module docstring): the
+    derivative by w_ji^(1) of ∂E_n/∂w_kp^(2) = δ_k u_p, where u_p = z_p is a hidden unit's
+    output (its derivative is I_jp h'(a_j) x_i) and δ_k changes through every output
+    (Σ_k' M_kk' w_k'j h'(a_j) x_i).
+
+    Parameters
+    ----------
+    X : ndarray, shape (N, D)
+        Inputs x_i of layer 1 (with a column of ones for the biases b_j^(1), if wanted).
+    HP : ndarray, shape (N, M)
+        h'(a_j) of the M hidden units.
+    U : ndarray, shape (N, P), P ≥ M
+        Inputs of layer 2: the first M columns are the hidden outputs z_j (the δ_k I_jp term
+        belongs to them); further columns (a one for the biases b_k^(2), inputs x_i for
+        skip-layer weights) do not depend on layer 1 and get the second term only.
+    Delta : ndarray, shape (N, K)
+        δ_k = ∂E_n/∂a_k.
+    W2 : ndarray, shape (K, M)
+        w_kj^(2).
+    Mkk : ndarray, shape (N, K, K)
+        M_kk' = ∂²E_n/∂a_k∂a_k'.
+
+    Returns
+    -------
+    ndarray, shape (M, D, K, P): entry [j, i, k, p], summed over the N samples.
+    """
+    M = HP.shape[1]
+    MW = Mkk @ W2                                                  # Σ_k' M_kk' w_k'j, (N, K, M)
+    H12 = np.einsum("ni,nj,np,nkj->jikp", X, HP, U, MW)
+    idx = np.arange(M)
+    H12[idx, :, :, idx] += np.einsum("ni,nj,nk->jik", X, HP, Delta)
+    return H12

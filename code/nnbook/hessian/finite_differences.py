@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["hessian_fd_gradient", "hessian_fd_error"]
+__all__ = ["hessian_fd_gradient", "hessian_fd_error", "central_difference_hessian"]
 
 
 def _default_eps(net, power):
@@ -61,16 +61,42 @@ def hessian_fd_gradient(net, X, T, eps=None, reduction="sum", l2=0.0, symmetrize
     ndarray, shape (n_params, n_params)
     """
     eps = _default_eps(net, 1 / 3) if eps is None else eps
-    w = net.get_w()
+    H = central_difference_hessian(lambda wv: net.gradient_of_w(wv, X, T, reduction, l2),
+                                   net.get_w(), eps).astype(net.dtype, copy=False)
+    return 0.5 * (H + H.T) if symmetrize else H
+
+
+def central_difference_hessian(grad, w, eps):
+    """Second derivatives from any gradient function: column i is [g(w + εe_i) − g(w − εe_i)] / 2ε.
+
+    The lecture's ∂²E/∂w_ji∂w_lk = {∂E/∂w_lk(w_ji + ε) − ∂E/∂w_lk(w_ji − ε)} / 2ε: the weight
+    w_ji moves, the derivative by w_lk is read off. Entry [l, i] is ∂g_l/∂w_i; since H is
+    symmetric that is ∂²E/∂w_i∂w_l, up to the O(ε²) error of the difference.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(w) -> ndarray (W,)``, e.g. backpropagation at the weights w.
+    w : ndarray, shape (W,)
+        Where to differentiate (not modified).
+    eps : float
+        The step ε.
+
+    Returns
+    -------
+    ndarray, shape (W, W)
+    """
+    w = np.asarray(w)
+    if w.dtype.kind != "f":
+        w = w.astype(np.float64)
     n = w.size
-    H = np.empty((n, n), dtype=net.dtype)
+    H = np.empty((n, n), dtype=w.dtype)
     for i in range(n):
         wp, wm = w.copy(), w.copy()
         wp[i] += eps
         wm[i] -= eps
-        H[:, i] = (net.gradient_of_w(wp, X, T, reduction, l2)
-                   - net.gradient_of_w(wm, X, T, reduction, l2)) / (2 * eps)
-    return 0.5 * (H + H.T) if symmetrize else H
+        H[:, i] = (np.asarray(grad(wp)) - np.asarray(grad(wm))) / (2 * eps)
+    return H
 
 
 def hessian_fd_error(net, X, T, eps=None, reduction="sum", l2=0.0):

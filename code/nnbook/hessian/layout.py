@@ -45,14 +45,8 @@ def parameter_blocks(net) -> List[Block]:
     >>> [b.name for b in parameter_blocks(MLP([2, 3, 1], skip=True))]
     ['W1', 'b1', 'W2', 'b2', 'W_skip']
     """
-    names = []
-    for l in range(1, net.L + 1):
-        names += [f"W{l}", f"b{l}"]
-    if net.skip:
-        names.append("W_skip")
-    names += [f"gamma{l}" for l, h in enumerate(net.h, start=1) if isinstance(h, _act.PReLU)]
     out, i = [], 0
-    for name, p in zip(names, net.parameters()):
+    for name, p in zip(net.parameter_names(), net.parameters()):
         out.append(Block(name, slice(i, i + p.size), p.shape))
         i += p.size
     return out

@@ -29,7 +29,7 @@ import numpy as np
 from ..jacobian import jacobian_backward_layer, output_unit_jacobian
 from .layout import _add_l2, _require_no_prelu, _scale
 
-__all__ = ["output_gradients", "outer_product_factors", "hessian_outer_product"]
+__all__ = ["output_gradients", "outer_product_factors", "outer_product_sum", "hessian_outer_product"]
 
 
 def output_gradients(net, X, wrt="a"):
@@ -121,6 +121,30 @@ def outer_product_factors(net, X, reduction="sum"):
     return (R * np.sqrt(_scale(reduction, N))).reshape(-1, B.shape[2])
 
 
+def outer_product_sum(B, M=None):
+    """Σ_n B_nᵀ M_n B_n: the outer-product Hessian from the output gradients (lecture 000).
+
+    With ``M`` omitted it is Σ_n Σ_k b_nk b_nkᵀ (sum of squares, b_nk = ∇y_nk); with
+    M_n = diag(y_n(1 − y_n)) the sigmoid + cross-entropy form Σ_n y_n(1 − y_n) b_n b_nᵀ; with
+    M_n = diag(y_n) − y_n y_nᵀ the softmax + cross-entropy form.
+
+    Parameters
+    ----------
+    B : ndarray, shape (N, K, W)
+        B_n = ∇_w a_n (or ∇_w y_n): row k is the gradient of output k of sample n.
+    M : ndarray, shape (N, K, K), optional
+        M_n = ∂²E_n/∂a_n∂a_nᵀ of each sample.
+
+    Returns
+    -------
+    ndarray, shape (W, W)
+    """
+    B = np.asarray(B)
+    if M is None:
+        return np.einsum("nkv,nkw->vw", B, B)
+    return np.einsum("nkv,nkl,nlw->vw", B, np.asarray(M), B, optimize=True)
+
+
 def hessian_outer_product(net, X, T=None, reduction="sum", l2=0.0):
     """The outer-product (Levenberg–Marquardt) approximation of the Hessian, chosen by output/error.
 
@@ -150,10 +174,9 @@ def hessian_outer_product(net, X, T=None, reduction="sum", l2=0.0):
     X = net._check_X(X)
     B = output_gradients(net, X, wrt=kind)
     if kind == "y":
-        H = np.einsum("nkv,nkw->vw", B, B)
+        H = outer_product_sum(B)
     else:
         cache = net.forward(X, keep=True)
-        M = output_unit_jacobian(net.output, cache.a[-1], cache.y)
-        H = np.einsum("nkv,nkl,nlw->vw", B, M, B, optimize=True)
+        H = outer_product_sum(B, output_unit_jacobian(net.output, cache.a[-1], cache.y))
     H = (0.5 * (H + H.T) * _scale(reduction, X.shape[0])).astype(net.dtype, copy=False)
     return _add_l2(net, H, l2)

@@ -285,7 +285,8 @@ def _in_kernel() -> bool:
 def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | None = None,
                   fmt: Format = "{:g}", initial=None, width: float | None = None,
                   dpi: float | None = None, max_bytes: int | None = MAX_BYTES,
-                  max_frames: int = MAX_FRAMES, live_values: Sequence | None = None) -> SliderFigure:
+                  max_frames: int = MAX_FRAMES, live_values: Sequence | None = None,
+                  alt: str | Callable | None = None) -> SliderFigure:
     """A figure with a slider over ``values`` that works without a kernel (and live in one).
 
     ``draw(value)`` is called once per value, in the book's figure style; it either returns
@@ -298,7 +299,7 @@ def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | N
     draw : callable, value -> Figure or None
     name : str
         The parameter as the reader sees it, e.g. ``"η"`` or ``"M"``: the readout shows
-        "name = value" and each frame's alt text is "name = value".
+        "name = value", and each frame's alt text ends with "name = value".
     values : sequence, length n (10–40 is typical; at most ``max_frames``)
         The values of the parameter, in slider order. Numbers or any other objects
         (e.g. activation names).
@@ -328,6 +329,11 @@ def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | N
         finer grid; merged with ``values`` in their order (``values`` must then be sorted).
         Their frames are drawn by ``draw`` when first shown, so the widget waits for the
         slider to be released. Default: the widget offers ``values``, all precomputed.
+    alt : str or callable, optional
+        What the figure shows, in words (the alternative text of every frame, followed by
+        "name = value"); a callable gets the value and returns it. Default: the
+        description read off each frame's figure (:func:`nnbook.page.plotting.alt_text`:
+        the text given with ``set_alt_text``, else titles, axis labels, legend).
 
     Returns
     -------
@@ -346,14 +352,14 @@ def slider_figure(draw: Callable, name: str, values: Sequence, *, label: str | N
     values = _as_values(values, name)
     return _build(lambda args: draw(*args), (name,), (label,), (values,), (fmt,),
                   None if initial is None else (initial,), width, dpi, max_bytes, max_frames,
-                  (live_values,))
+                  (live_values,), alt)
 
 
 def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, values_b: Sequence, *,
                    labels: Sequence[str] | None = None, fmt: Format | Sequence[Format] = "{:g}",
                    initial=None, width: float | None = None, dpi: float | None = None,
                    max_bytes: int | None = MAX_BYTES, max_frames: int = MAX_FRAMES,
-                   live_values: Sequence | None = None) -> SliderFigure:
+                   live_values: Sequence | None = None, alt: str | Callable | None = None) -> SliderFigure:
     """A figure with two sliders, over ``values_a`` and ``values_b``: a grid of frames.
 
     ``draw(a, b)`` is called for every pair, so the figure has ``len(values_a) *
@@ -379,6 +385,8 @@ def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, val
     live_values : pair, optional
         ``(live_a, live_b)``: more values for the live widget's sliders, per parameter
         (each None or a sequence of numbers; see :func:`slider_figure`).
+    alt : str or callable (a, b) -> str, optional
+        What the figure shows (see :func:`slider_figure`).
 
     Returns
     -------
@@ -397,7 +405,7 @@ def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, val
     if len(live) != 2:
         raise ValueError(f"live_values must be a pair (live_a, live_b), got {live_values!r}")
     return _build(lambda args: draw(*args), names, labels, values, fmts,
-                  None if initial is None else tuple(initial), width, dpi, max_bytes, max_frames, live)
+                  None if initial is None else tuple(initial), width, dpi, max_bytes, max_frames, live, alt)
 
 
 def standalone_page(*figures: SliderFigure, title: str = "nnbook slider figures") -> str:
@@ -480,13 +488,17 @@ def _initial_index(values: tuple, initial, name: str) -> int:
     raise ValueError(f"initial value {initial!r} of {name!r} is not one of its values {values!r}")
 
 
-def _render(draw: Callable, args: tuple, width: float | None, dpi: float) -> bytes:
-    """One frame: call ``draw`` in the book style, save the figure as PNG, close every new figure."""
+def _render(draw: Callable, args: tuple, width: float | None, dpi: float, described: list | None = None) -> bytes:
+    """One frame: call ``draw`` in the book style, save the figure as PNG, close every new figure.
+
+    ``described``: a list to which the figure's alternative text is appended
+    (:func:`nnbook.page.plotting.alt_text`).
+    """
     import matplotlib
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    from nnbook.page.plotting import use_style
+    from nnbook.page.plotting import alt_text, use_style
 
     before = set(plt.get_fignums())
     with matplotlib.rc_context():          # the style stays inside this call
@@ -508,6 +520,8 @@ def _render(draw: Callable, args: tuple, width: float | None, dpi: float) -> byt
                 fig.set_size_inches(width, h * width / w)
             buf = io.BytesIO()
             fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+            if described is not None:
+                described.append(alt_text(fig))
             return buf.getvalue()
         finally:
             for num in set(plt.get_fignums()) - before:
@@ -529,7 +543,7 @@ def _too_big(names, size, max_bytes, done, total) -> ValueError:
 
 
 def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, max_frames,
-           live=None) -> SliderFigure:
+           live=None, alt=None) -> SliderFigure:
     names = tuple(str(n) for n in names)
     labels = tuple(str(lab) if lab is not None else n for lab, n in zip(labels, names))
     shape = tuple(len(v) for v in values)
@@ -545,10 +559,13 @@ def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, ma
     start = tuple(0 for _ in values) if initial is None else tuple(
         _initial_index(vs, v, n) for vs, v, n in zip(values, initial, names))
 
-    frames, size = [], 0
+    frames, size, described = [], 0, []
     for k in range(total):
         idx = _unravel(k, shape)
-        frame = _render(draw, tuple(vs[i] for vs, i in zip(values, idx)), width, dpi)
+        args = tuple(vs[i] for vs, i in zip(values, idx))
+        frame = _render(draw, args, width, dpi, described)
+        if alt is not None:
+            described[-1] = " ".join(str(alt(*args) if callable(alt) else alt).split())
         frames.append(frame)
         size += 4 * math.ceil(len(frame) / 3)
         if max_bytes is not None and size > max_bytes:
@@ -562,7 +579,7 @@ def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, ma
     _shown[key] = seen + 1
     element_id = f"nnbslider-{key}" + (f"-{seen + 1}" if seen else "")
 
-    snippet = _html(frames, names, labels, texts, shape, start, element_id)
+    snippet = _html(frames, names, labels, texts, shape, start, element_id, described)
     fig = SliderFigure(tuple(frames), names, labels, tuple(values), texts, start, element_id, snippet,
                        draw=draw, live_values=live_values, live_texts=live_texts, width=width, dpi=dpi)
     if max_bytes is not None and fig.nbytes > max_bytes:
@@ -597,6 +614,7 @@ _SCRIPT = """(function () {
         var i = Math.max(0, Math.min(texts.length - 1, parseInt(inputs[j].value, 10) || 0));
         k = k * texts.length + i;
         outs[j].textContent = inputs[j].getAttribute("data-name") + " = " + texts[i];
+        inputs[j].setAttribute("aria-valuetext", outs[j].textContent);
       }
       for (var f = 0; f < frames.length; f++) frames[f].style.visibility = f === k ? "visible" : "hidden";
     }
@@ -619,13 +637,22 @@ def _readout(name: str, text: str) -> str:
     return f"{name} = {text}"
 
 
-def _html(frames, names, labels, texts, shape, start, element_id) -> str:
+def _frame_alt(description: str, readout: str) -> str:
+    """A frame's alternative text: what the figure shows, then the values it is drawn for."""
+    description = (description or "").strip()
+    if not description:
+        return readout
+    return f"{description}{'' if description.endswith(('.', '…')) else '.'} {readout}"
+
+
+def _html(frames, names, labels, texts, shape, start, element_id, described=None) -> str:
     e = html.escape
     current = sum(i * math.prod(shape[j + 1:]) for j, i in enumerate(start))
+    described = described or [""] * len(frames)
     imgs = []
     for k, png in enumerate(frames):
         idx = _unravel(k, shape)
-        alt = ", ".join(_readout(n, t[i]) for n, t, i in zip(names, texts, idx))
+        alt = _frame_alt(described[k], ", ".join(_readout(n, t[i]) for n, t, i in zip(names, texts, idx)))
         w, h = _png_size(png)
         vis = "visible" if k == current else "hidden"
         imgs.append(
@@ -639,7 +666,7 @@ def _html(frames, names, labels, texts, shape, start, element_id) -> str:
             f'<div style="display:flex;align-items:center;gap:0.6em;flex-wrap:wrap;margin:0.2em 0">'
             f'<label for="{iid}">{e(lab)}</label>'
             f'<input type="range" class="nnb-slider-input" id="{iid}" min="0" max="{len(t) - 1}" '
-            f'step="1" value="{i}" aria-label="{e(lab)}" data-name="{e(n)}" '
+            f'step="1" value="{i}" aria-label="{e(lab)}" aria-valuetext="{e(_readout(n, t[i]))}" data-name="{e(n)}" '
             f'data-values="{e(json.dumps(list(t)))}" style="flex:1 1 12em;max-width:24em">'
             f'<output class="nnb-slider-value" for="{iid}" aria-live="polite" '
             f'style="font-variant-numeric:tabular-nums">{e(_readout(n, t[i]))}</output></div>')

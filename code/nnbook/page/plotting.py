@@ -1,12 +1,27 @@
 """One consistent figure style for every chapter.
 
 ``use_style()`` is called by every chapter's first cell; the helpers below draw the
-figures that several chapters share. The colour cycle is the Okabe–Ito palette, which
-stays distinguishable for readers with colour-vision deficiencies.
+figures that several chapters share.
+
+Colours. The colour cycle is the Okabe–Ito palette (Okabe and Ito, *Color Universal
+Design*, 2008): eight colours chosen to stay distinguishable for readers with any of the
+common colour-vision deficiencies (protanopia, deuteranopia, tritanopia), in the order
+blue, vermillion, bluish green, reddish purple, orange, sky blue, yellow, black. The
+default colour map is viridis, perceptually uniform and readable in grey and with
+colour-vision deficiencies. ``tests/chapters/test_plotting_style.py`` checks both.
+
+Alternative text. Every figure a page shows carries a text that says what it shows, for
+readers who cannot see it (the HTML ``alt`` of the image). ``use_style()`` makes the
+kernel attach it to every matplotlib figure it displays (output metadata
+``{"image/png": {"alt": ...}}``, which the book's Sphinx extension puts into the
+``<img alt>``): the text given with :func:`set_alt_text`, else a description that
+:func:`describe_figure` reads off the figure itself (its titles, axis labels, legend
+entries and the kinds of marks in each panel).
 """
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import matplotlib
@@ -14,16 +29,205 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 __all__ = ["use_style", "COLORS", "new_figure", "plot_curves", "plot_decision_regions",
-           "loglog_slope", "image_grid"]
+           "loglog_slope", "image_grid", "set_alt_text", "alt_text", "describe_figure"]
 
-#: The palette of the style, in cycle order.
+#: The palette of the style, in cycle order: Okabe–Ito (see the module's docstring).
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
 
 def use_style():
-    """Apply the book's matplotlib style (idempotent)."""
+    """Apply the book's matplotlib style (idempotent); in a kernel, figures get alt text."""
     with resources.as_file(resources.files("nnbook.page") / "styles" / "nnbook.mplstyle") as path:
         plt.style.use(str(path))
+    _install_alt_text()
+
+
+# ------------------------------------------------------------------ alternative text
+
+_ALT = "_nnbook_alt"
+#: The longest alternative text made by :func:`describe_figure` (characters).
+MAX_ALT = 420
+
+
+def set_alt_text(fig, text: str):
+    """Give a figure its alternative text (what it shows, in words); returns the figure.
+
+    Use it when the description read off the figure (:func:`describe_figure`) does not say
+    what matters, e.g. ``set_alt_text(fig, "Training error falls from 2.3 to 0.1 in 30 epochs")``.
+    """
+    fig = getattr(fig, "figure", fig)
+    setattr(fig, _ALT, " ".join(str(text).split()))
+    return fig
+
+
+def alt_text(fig) -> str:
+    """The figure's alternative text: the one set with :func:`set_alt_text`, else
+    :func:`describe_figure`'s."""
+    fig = getattr(fig, "figure", fig)
+    return getattr(fig, _ALT, None) or describe_figure(fig)
+
+
+_GREEK = {name: chr(code) for name, code in [
+    ("alpha", 0x3B1), ("beta", 0x3B2), ("gamma", 0x3B3), ("delta", 0x3B4), ("epsilon", 0x3B5),
+    ("varepsilon", 0x3B5), ("zeta", 0x3B6), ("eta", 0x3B7), ("theta", 0x3B8), ("iota", 0x3B9),
+    ("kappa", 0x3BA), ("lambda", 0x3BB), ("mu", 0x3BC), ("nu", 0x3BD), ("xi", 0x3BE), ("pi", 0x3C0),
+    ("rho", 0x3C1), ("sigma", 0x3C3), ("tau", 0x3C4), ("phi", 0x3C6), ("varphi", 0x3C6),
+    ("chi", 0x3C7), ("psi", 0x3C8), ("omega", 0x3C9), ("Gamma", 0x393), ("Delta", 0x394),
+    ("Theta", 0x398), ("Lambda", 0x39B), ("Sigma", 0x3A3), ("Phi", 0x3A6), ("Psi", 0x3A8),
+    ("Omega", 0x3A9), ("nabla", 0x2207), ("partial", 0x2202), ("infty", 0x221E), ("cdot", 0xB7),
+    ("times", 0xD7), ("to", 0x2192), ("rightarrow", 0x2192), ("leq", 0x2264), ("le", 0x2264),
+    ("geq", 0x2265), ("ge", 0x2265), ("approx", 0x2248), ("sum", 0x2211), ("ell", 0x2113),
+    ("neq", 0x2260), ("pm", 0xB1), ("in", 0x2208), ("sqrt", 0x221A), ("star", 0x2A), ("ast", 0x2A),
+    ("top", 0x1D40), ("prime", 0x2032), ("mid", 0x7C), ("ldots", 0x2026), ("dots", 0x2026)]}
+
+
+def _plain(text: str) -> str:
+    """Mathtext as words a screen reader can say: ``$\\eta$`` -> ``η``, ``$w_{2}$`` -> ``w_2``."""
+    text = str(text or "")
+    if "$" in text:
+        arg = r"(?:\{([^{}]*)\}|\s*([A-Za-z0-9]))"          # {group} or one character
+        text = re.sub(r"\\(?:mathrm|mathbf|mathsf|boldsymbol|mathit|text|textrm|bm|operatorname|mathcal|mathbb)\s*",
+                      "", text)
+        text = re.sub(r"\\[dt]?frac\s*" + arg + r"\s*" + arg,
+                      lambda m: f"{m.group(1) or m.group(2)}/{m.group(3) or m.group(4)}", text)
+        accents = {"hat": "\u0302", "tilde": "\u0303", "bar": "\u0304", "dot": "\u0307"}
+        text = re.sub(r"\\(hat|tilde|bar|dot)\s*" + arg,
+                      lambda m: (m.group(2) or m.group(3)) + accents[m.group(1)], text)
+        text = re.sub(r"\\([A-Za-z]+)", lambda m: _GREEK.get(m.group(1), m.group(1)), text)
+        text = re.sub(r"\\[,;:! ]", " ", text).replace("\\", "")
+        text = text.replace("{", "").replace("}", "").replace("$", "")
+    return " ".join(text.split())
+
+
+def _panel(ax) -> str:
+    """One axes in words: its kind of plot, title, axes and legend."""
+    from matplotlib.collections import PathCollection, PolyCollection, QuadMesh
+    from matplotlib.patches import Rectangle
+
+    title = " / ".join(t for t in (_plain(ax.get_title(loc)) for loc in ("left", "center", "right")) if t)
+    xlabel, ylabel = _plain(ax.get_xlabel()), _plain(ax.get_ylabel())
+    zlabel = _plain(ax.get_zlabel()) if hasattr(ax, "get_zlabel") else ""
+    legend = ax.get_legend()
+    entries = [_plain(t.get_text()) for t in legend.get_texts()] if legend else []
+    entries = [e for e in entries if e]
+    lines = ax.get_lines()
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    colls = ax.collections
+    if ax.images or any(isinstance(c, QuadMesh) for c in colls):
+        kind = "image"
+    elif hasattr(ax, "get_zlabel"):
+        kind = "3-D surface plot" if colls else "3-D plot"
+    elif any(type(c).__name__ in ("QuadContourSet", "ContourSet") for c in colls) or (
+            colls and all(isinstance(c, PolyCollection) for c in colls) and not lines):
+        kind = "contour plot"
+    elif len(bars) >= 2 and not lines:
+        kind = "bar chart"
+    elif any(isinstance(c, PathCollection) for c in colls) and not lines:
+        kind = "scatter plot"
+    elif lines:
+        kind = "line plot"
+    elif ax.texts or ax.patches or colls:
+        kind = "diagram"
+    else:
+        return ""
+    words = kind
+    if title:
+        words += f" '{title}'"
+    if ylabel and xlabel:
+        words += f" of {ylabel} against {xlabel}"
+    elif xlabel or ylabel:
+        words += f" over {xlabel or ylabel}"
+    if zlabel:
+        words += f" (height: {zlabel})"
+    if ax.get_yscale() == "log" or ax.get_xscale() == "log":
+        words += " (" + " and ".join(f"{a} axis logarithmic" for a, s in (("x", ax.get_xscale()), ("y", ax.get_yscale()))
+                                    if s == "log") + ")"
+    if entries:
+        words += "; legend: " + ", ".join(entries)
+    return words
+
+
+def describe_figure(fig) -> str:
+    """A description of a matplotlib figure read off the figure itself.
+
+    The figure's title, then each panel (axes with something drawn): its kind (line plot,
+    scatter plot, image, contour plot, bar chart, 3-D plot, diagram), title, axis labels and
+    legend entries, with mathtext turned into plain symbols. A grid of images with no labels
+    (e.g. MNIST digits) is summarised as one "grid of N images" with their titles. Empty
+    when the figure has no panel that says anything (give it :func:`set_alt_text`).
+    """
+    fig = getattr(fig, "figure", fig)
+    sup = _plain(fig._suptitle.get_text()) if getattr(fig, "_suptitle", None) else ""
+    axes = [ax for ax in fig.get_axes() if ax.get_label() != "<colorbar>"]
+    imgs = [ax for ax in axes if ax.images and not (ax.get_xlabel() or ax.get_ylabel())]
+    if len(imgs) >= 4 and len(imgs) >= len([a for a in axes if a.has_data()]) - 1:
+        titles = [_plain(ax.get_title()) for ax in imgs if ax.get_title()]
+        words = f"grid of {len(imgs)} images"
+        if titles:
+            shown = ", ".join(titles[:12]) + (", ..." if len(titles) > 12 else "")
+            words += f" titled {shown}"
+        panels = [words] + [_panel(ax) for ax in axes if ax not in imgs]
+    else:
+        panels = [_panel(ax) for ax in axes]
+    panels = [p for p in panels if p]
+    if not panels:
+        return sup
+    if len(panels) == 1:
+        body = panels[0][0].upper() + panels[0][1:]
+    else:
+        body = f"{len(panels)} panels. " + " ".join(f"{k}: {p}." for k, p in enumerate(panels, 1))
+    text = f"{sup}. {body}" if sup else body
+    text = text.rstrip(".") + "."
+    return text if len(text) <= MAX_ALT else text[:MAX_ALT - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _install_alt_text() -> None:
+    """In an IPython kernel: every displayed figure carries its :func:`alt_text` in its output's
+    metadata (``{"image/png": {"alt": ...}}``). Wraps the figure formatters that the inline
+    backend registers (made to register them now); re-applied before every cell, in case a
+    ``%matplotlib`` magic registers them afresh."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return
+    if "inline" in str(matplotlib.get_backend()):
+        try:
+            import matplotlib_inline.backend_inline  # noqa: F401  (registers the formatters)
+        except ImportError:
+            pass
+    _wrap_formatters(shell)
+    if not getattr(shell, "_nnbook_alt_hook", False):
+        shell.events.register("pre_execute", lambda: _wrap_formatters(shell))
+        shell._nnbook_alt_hook = True
+
+
+def _wrap_formatters(shell) -> None:
+    from matplotlib.figure import Figure
+
+    for mime in ("image/png", "image/jpeg", "image/svg+xml"):
+        formatter = shell.display_formatter.formatters.get(mime)
+        if formatter is None:
+            continue
+        try:
+            current = formatter.lookup_by_type(Figure)
+        except KeyError:
+            continue
+        if getattr(current, "_nnbook_alt", False):
+            continue
+
+        def with_alt(fig, _current=current):
+            out = _current(fig)
+            text = alt_text(fig)
+            if out is None or not text:
+                return out
+            data, meta = out if isinstance(out, tuple) else (out, None)
+            return data, {**(meta or {}), "alt": text}
+
+        with_alt._nnbook_alt = True
+        formatter.for_type(Figure, with_alt)
 
 
 def new_figure(ncols=1, nrows=1, width=None, height=None, **kw):

@@ -1,11 +1,14 @@
 """Quizzes that work on the static pages of the book (no kernel needed).
 
 ``quiz("backprop")`` shows the jupyterquiz questions stored for a chapter slug in
-``nnbook/page/quizzes/<slug>.json``. The questions travel base64-encoded in a hidden
-``<span>`` of the cell's HTML output, and jupyterquiz's own loader decodes them in the
-browser (``display_quiz("#<element id>")`` reads "the ID of an HTML element with
-base64-encoded JSON as inner HTML"). So neither the page's HTML source nor the shipped
-JSON file shows the answers in plain text. This is obfuscation, not security.
+``nnbook/page/quizzes/<slug>.json``. The shipped file holds the questions' JSON text
+encoded by :mod:`nnbook.page.encoding`, the book's one encoding of answers (the one the
+exercises use). On the page the questions travel base64-encoded in a hidden ``<span>``
+of the cell's HTML output, and jupyterquiz's own loader decodes them in the browser
+(``display_quiz("#<element id>")`` reads "the ID of an HTML element with base64-encoded
+JSON as inner HTML": base64 is jupyterquiz's format, not a second scheme of ours). So
+neither the page's HTML source nor the shipped JSON file shows the answers in plain
+text. This is obfuscation, not security.
 
 Authors write plain jupyterquiz JSON and encode it::
 
@@ -30,17 +33,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import encoding
+
 __all__ = ["quiz", "load_questions", "encode_questions", "decode_questions", "validate", "quiz_html"]
 
 QUIZ_DIR = Path(__file__).parent / "quizzes"
-FORMAT = "nnbook-quiz/1"
+FORMAT = "nnbook-quiz/2"
+#: The first format (the JSON text in plain base64); ``encode`` still reads it, to re-encode.
+OLD_FORMAT = "nnbook-quiz/1"
 
 
 # ------------------------------------------------------------------ file format
 
 
 def encode_questions(questions: list, slug: str = "") -> dict:
-    """The shipped form: ``{"format", "slug", "encoding", "data"}`` with base64 data.
+    """The shipped form: ``{"format", "slug", "encoding", "note", "data"}``, ``data`` the
+    questions' JSON text encoded by :func:`nnbook.page.encoding.encode`.
 
     Parameters
     ----------
@@ -50,23 +58,34 @@ def encode_questions(questions: list, slug: str = "") -> dict:
     """
     plain = [_expand_tolerance(q) for q in questions]
     validate(plain)
-    text = json.dumps(plain, ensure_ascii=True, separators=(",", ":"))
     return {
         "format": FORMAT,
         "slug": slug,
-        "encoding": "base64(json, ascii)",
+        "encoding": "nnbook.page.encoding of the questions' JSON text (ASCII)",
         "note": "encoded with `python -m nnbook.page.quiz encode`; decode with `python -m nnbook.page.quiz decode`",
-        "data": base64.b64encode(text.encode("ascii")).decode("ascii"),
+        "data": encoding.encode(_json_text(plain)),
     }
+
+
+def _json_text(questions: list) -> str:
+    """The questions as compact ASCII JSON: what the page's hidden element carries in base64."""
+    return json.dumps(questions, ensure_ascii=True, separators=(",", ":"))
+
+
+def _shipped_text(shipped: dict) -> str:
+    """The questions' JSON text held by a shipped file (either format)."""
+    if shipped.get("format") == FORMAT:
+        return encoding.decode(shipped["data"])
+    return base64.b64decode(shipped["data"]).decode("ascii")          # OLD_FORMAT
 
 
 def decode_questions(shipped: Any) -> list:
     """Plain jupyterquiz questions from the shipped form (or a plain list, returned as is)."""
     if isinstance(shipped, list):
         return shipped
-    if not isinstance(shipped, dict) or shipped.get("format") != FORMAT:
+    if not isinstance(shipped, dict) or shipped.get("format") not in (FORMAT, OLD_FORMAT):
         raise ValueError("not an nnbook quiz file (expected a list of questions or an encoded file)")
-    return json.loads(base64.b64decode(shipped["data"]).decode("ascii"))
+    return json.loads(_shipped_text(shipped))
 
 
 def _expand_tolerance(q: dict) -> dict:
@@ -159,6 +178,86 @@ def load_questions(slug: str) -> list:
 
 _shown: dict = {}
 
+#: jupyterquiz's colours, changed where its text fell below WCAG AA contrast (4.5:1):
+#: white on the many-choice orange #f75c03 (3.1:1) and on the "correct" green #009113
+#: (4.0:1). The answer field and the feedback are styled by book/_static/nnbook.css.
+QUIZ_COLORS = {
+    "--jq-many-choice-bg": "#a63c00",      # white text 6.2:1
+    "--jq-correct-color": "#007a10",       # white text 5.3:1, on white 5.5:1
+    "--jq-incorrect-color": "#c80202",     # white text 5.8:1, on white 6.1:1
+}
+
+# Runs after jupyterquiz has drawn the questions of the quiz whose encoded questions are in
+# the element %(element)s, and adds what its HTML lacks for a screen reader: the answer
+# field gets its visible label ("Type numeric answer here:") and the question as its
+# description; the options of a choice question form a radio group named by the question,
+# and an option written in mathematics only gets its TeX, read aloud as words, as its name
+# (a typeset formula alone gives the radio button no name); the feedback is a polite live
+# region, read out when it changes. Keyboard: Tab reaches the
+# options (radio buttons) and the answer field; arrow keys or Space choose an option, Enter
+# sends a number (tests/browser presses those keys).
+_A11Y_JS = r"""(function () {
+  var GREEK = {alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', eta: 'η', theta: 'θ',
+               lambda: 'λ', mu: 'μ', sigma: 'σ', tau: 'τ', phi: 'φ', omega: 'ω', Delta: 'Δ', nabla: '∇',
+               partial: '∂', cdot: '·', times: '×', le: '≤', leq: '≤', ge: '≥', geq: '≥', to: '→',
+               infty: '∞', sum: '∑', approx: '≈', ne: '≠', neq: '≠', top: 'transposed', prime: '′'};
+  // The option's text with its TeX as words (before MathJax typesets it: jupyterquiz has
+  // just written "\(\eta < 0.5\)"; after, the formula's hidden MathML text).
+  function spoken(el) {
+    var c = el.cloneNode(true);
+    c.querySelectorAll('mjx-container').forEach(function (m) {
+      var mml = m.querySelector('mjx-assistive-mml');
+      m.replaceWith(document.createTextNode(' ' + (mml ? mml.textContent : '') + ' '));
+    });
+    var t = c.textContent.replace(/\\[()\[\]]|\$/g, ' ')
+      .replace(/\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}/g, '($1)/($2)')
+      .replace(/\\([A-Za-z]+)/g, function (m, name) { return GREEK[name] || name; })
+      .replace(/[{}]/g, '').replace(/\\[,;:! ]/g, ' ');
+    return t.replace(/\s+/g, ' ').trim();
+  }
+  // Whether an option has words outside its mathematics (then its text names it already).
+  function plain(el) {
+    var c = el.cloneNode(true);
+    c.querySelectorAll('mjx-container').forEach(function (m) { m.remove(); });
+    return /[A-Za-z0-9]{2,}/.test(c.textContent.replace(/\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$/g, ''));
+  }
+  function patch(root) {
+    var qs = root.querySelectorAll('.Quiz:not([data-nnb-a11y])');
+    for (var k = 0; k < qs.length; k++) {
+      var q = qs[k], qn = q.querySelector('[id^="quizQn"]');
+      q.setAttribute('data-nnb-a11y', '1');
+      var answers = q.querySelector('.Answer');
+      if (answers && answers.querySelector('input[type=radio]')) {
+        answers.setAttribute('role', 'radiogroup');
+        if (qn) answers.setAttribute('aria-labelledby', qn.id);
+        answers.querySelectorAll('label.MCButton').forEach(function (label) {
+          var radio = label.querySelector('input[type=radio]'), text = spoken(label);
+          if (radio && text && !plain(label)) radio.setAttribute('aria-label', text);
+        });
+      }
+      var field = q.querySelector('input.Input-text'), label = q.querySelector('label.InpLabel');
+      if (field) {
+        if (label) label.htmlFor = field.id; else field.setAttribute('aria-label', 'answer');
+        if (qn) field.setAttribute('aria-describedby', qn.id);
+        field.setAttribute('autocomplete', 'off');
+      }
+      var fb = q.querySelector('.Feedback');
+      if (fb) { fb.setAttribute('role', 'status'); fb.setAttribute('aria-live', 'polite'); }
+    }
+    return qs.length;
+  }
+  var tries = 0;
+  function run() {
+    var span = document.getElementById('%(element)s');
+    // the outputs of the quiz's cell: the book's page, JupyterLab, the classic notebook
+    var root = span && (span.closest('.cell_output') || span.closest('.jp-OutputArea') ||
+                        span.closest('.output_wrapper') || document);
+    if ((root && patch(root)) || ++tries > 50) return;
+    setTimeout(run, 100);
+  }
+  run();
+})();"""
+
 
 def quiz_html(slug: str) -> tuple[str, str]:
     """The hidden element with the encoded questions, and its element id."""
@@ -166,7 +265,10 @@ def quiz_html(slug: str) -> tuple[str, str]:
     shipped = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
     if shipped is None:
         load_questions(slug)  # raises with suggestions
-    data = shipped["data"] if isinstance(shipped, dict) else encode_questions(shipped, slug)["data"]
+    if isinstance(shipped, list):                                        # a plain file, not yet encoded
+        shipped = encode_questions(shipped, slug)
+    text = _shipped_text(shipped)
+    data = base64.b64encode(text.encode("ascii")).decode("ascii")        # jupyterquiz's format
     _shown[slug] = _shown.get(slug, 0) + 1           # unique per page, the same on every build
     element = f"nnbquiz-{slug}-{_shown[slug]}"
     span = f'<span id="{element}" class="{element}" style="display:none">{html.escape(data)}</span>'
@@ -194,18 +296,80 @@ def quiz(slug: str, *, shuffle_answers: bool = True, num: int | None = None, **k
     from IPython.display import HTML, display
     from jupyterquiz import display_quiz
 
+    from IPython.display import Javascript
+
     span, element = quiz_html(slug)
     display(HTML(span))
     if num is not None:
         kwargs["num"] = num
+    kwargs.setdefault("colors", dict(QUIZ_COLORS))
     # jupyterquiz names its elements with Python's global ``random``: seed it from the quiz
     # (and restore it) so that a page renders to the same bytes on every build.
     state = random.getstate()
     random.seed(zlib.crc32(element.encode()))
     try:
-        display_quiz("#" + element, shuffle_answers=shuffle_answers, **kwargs)
+        with _own_mathjax():
+            display_quiz("#" + element, shuffle_answers=shuffle_answers, **kwargs)
     finally:
         random.setstate(state)
+    display(Javascript(_A11Y_JS % {"element": element}))
+
+
+# jupyterquiz typesets its questions and feedback with ``MathJax.typeset`` (MathJax 3) or
+# ``MathJax.Hub`` (MathJax 2). JupyterLab's ``window.MathJax`` has neither, so jupyterquiz
+# replaced it and loaded a second MathJax from a CDN, and then threw "Cannot read properties of
+# undefined (reading '0')" on every answer. Its script now runs inside a function of its own in
+# which ``MathJax`` is this stand-in: it typesets with the page's MathJax 3 (the HTML book,
+# Notebook 7) or MathJax 2 (classic Notebook), and in JupyterLab with the notebook's own
+# typesetter (found through ``window.jupyterapp``, which Binder's settings expose:
+# binder/jupyter/jupyter_lab_config.json). It never
+# touches ``window.MathJax`` and never loads MathJax itself. Where nothing can typeset (yet),
+# it retries for five seconds, then leaves the TeX as it is.
+_MATHJAX_STAND_IN = r"""
+var MathJax = (function () {
+  function inLab(elements) {
+    var app = window.jupyterapp;
+    if (!app || !app.shell || typeof app.shell.widgets !== "function") return false;
+    var done = false;
+    for (const widget of app.shell.widgets("main")) {
+      var typesetter = widget.content && widget.content.rendermime && widget.content.rendermime.latexTypesetter;
+      if (!typesetter) continue;
+      (elements || []).forEach(function (el) {
+        if (el && widget.node.contains(el)) { typesetter.typeset(el); done = true; }
+      });
+    }
+    return done;
+  }
+  function typeset(elements, tries) {
+    var mj = window.MathJax;
+    if (mj && typeof mj.typesetPromise === "function") {
+      mj.typesetPromise(elements).catch(function (err) { console.warn("quiz: MathJax", err); });
+    } else if (mj && mj.Hub && typeof mj.Hub.Queue === "function") {
+      (elements || []).forEach(function (el) { mj.Hub.Queue(["Typeset", mj.Hub, el]); });
+    } else if (!inLab(elements) && tries < 20) {
+      setTimeout(function () { typeset(elements, tries + 1); }, 250);
+    }
+  }
+  return {version: "3", typeset: function (elements) { typeset(elements, 0); }};
+})();
+"""
+
+
+class _own_mathjax:
+    """While jupyterquiz displays a quiz: its script wrapped with the MathJax stand-in."""
+
+    def __enter__(self):
+        from jupyterquiz.dynamic import display as shown
+
+        self._module, self._original = shown, shown.Javascript
+        original = self._original
+        shown.Javascript = lambda data=None, *a, **k: original(
+            "(function () {\n" + _MATHJAX_STAND_IN + "\n" + (data or "") + "\n})();\n", *a, **k)
+        return self
+
+    def __exit__(self, *exc):
+        self._module.Javascript = self._original
+        return False
 
 
 # ------------------------------------------------------------------------ CLI
@@ -250,8 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         for slug in available():
             try:
                 raw = json.loads(quiz_path(slug).read_text(encoding="utf-8"))
-                if isinstance(raw, list):
-                    raise ValueError("plain JSON: run `python -m nnbook.page.quiz encode` on it")
+                if isinstance(raw, list) or raw.get("format") != FORMAT:
+                    raise ValueError("plain JSON or an old format: run `python -m nnbook.page.quiz encode` on it")
                 validate(decode_questions(raw))
                 print(f"ok      {slug}")
             except (ValueError, KeyError) as exc:

@@ -21,7 +21,7 @@ def _with_wrong(op_wrong, rule):
     def wrong(op, inputs, const=None):
         if op == op_wrong:
             return rule(inputs, const)
-        return G.local_gradients(op, inputs, const)
+        return G.local_derivatives(op, inputs, const)
     return wrong
 
 
@@ -48,7 +48,7 @@ function_exercise(
     title="The local rules of lecture 002's gates",
     points=3,
     name="gate_gradients",
-    reference=G.local_gradients,
+    reference=G.local_derivatives,
     public_cases=_gate_cases,
     grading_cases=_gate_grading,
     mistakes=[
@@ -135,7 +135,7 @@ def _practice_local_only():
     out = []
     for e in g.edges:
         dst = g.nodes[e.dst]
-        local = G.local_gradients(dst.op, [g.nodes[i].value for i in dst.inputs], dst.const)
+        local = G.local_derivatives(dst.op, [g.nodes[i].value for i in dst.parents], dst.const)
         out.append(local[e.port])
     return np.array(out)
 

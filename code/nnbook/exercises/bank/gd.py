@@ -140,6 +140,49 @@ value_exercise(
 )
 
 
+# --- gd.best-rate-steps ------------------------------------------------------------------------
+
+_KAPPA = 100.0                  # condition number λ_max / λ_min of the exercise's quadratic
+_SHRINK = 1e-3                  # every coordinate down to 1/1000 of its start
+
+
+def _steps(eta_of_lambdas, shrink=_SHRINK):
+    """Run gradient descent on the quadratic with eigenvalues (1, κ), from α = (1, 1), until every
+    |α_i| ≤ shrink; return the number of steps."""
+    lam = np.array([1.0, _KAPPA])
+    factor = 1 - eta_of_lambdas(lam) * lam
+    alpha, k = np.ones(2), 0
+    while np.abs(alpha).max() > shrink:
+        alpha, k = factor * alpha, k + 1
+    return k
+
+
+value_exercise(
+    id="gd.best-rate-steps",
+    chapter=CHAPTER,
+    title="Steps at the best learning rate",
+    points=2,
+    name="steps_best_rate",
+    answer=lambda: _steps(lambda lam: 2.0 / (lam.min() + lam.max())),
+    rtol=0.0,
+    atol=0.5,
+    mistakes=[
+        (lambda: _steps(lambda lam: 1.0 / lam.max()),
+         "That is the count for η = 1/λ_max, which leaves the flat direction the factor 1 − 1/κ per step. "
+         "η_best = 2/(λ_min + λ_max) does better: both factors have the size (κ − 1)/(κ + 1)."),
+        (lambda: _steps(lambda lam: 2.0 / (lam.min() + lam.max())) - 1,
+         "Round up, not down: after that many steps the coordinates are still a little above 1/1000 of "
+         "their start. You need the smallest integer k with ((κ − 1)/(κ + 1))^k ≤ 1/1000."),
+        (lambda: _steps(lambda lam: 2.0 / (lam.min() + lam.max()), shrink=np.sqrt(_SHRINK)),
+         "You counted until the *error* has fallen to 1/1000: E is quadratic in the coordinates and falls "
+         "twice as fast. The question asks for the coordinates α_i themselves."),
+    ],
+    hints=["At η = 2/(λ_min + λ_max) the factors 1 − ηλ_min and 1 − ηλ_max have the same size. Which?",
+           "Write it with κ = λ_max/λ_min: |1 − ηλ_i| = (κ − 1)/(κ + 1) for both coordinates.",
+           "Solve ((κ − 1)/(κ + 1))^k ≤ 10⁻³ for the smallest integer k (take logarithms)."],
+)
+
+
 # --- gd.learning-rate (slider) ---------------------------------------------------------------------
 
 def _learning_rate_goal(eta):

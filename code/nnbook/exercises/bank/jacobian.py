@@ -88,6 +88,7 @@ function_exercise(
     points=2,
     name="softmax_jacobian",
     reference=_softmax_reference,
+    forbidden=[output_unit_jacobian],
     public_cases=_softmax_public,
     grading_cases=_softmax_grading,
     mistakes=[

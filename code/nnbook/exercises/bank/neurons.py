@@ -84,7 +84,10 @@ def _elu_cases(rng):
 
 def _elu_grading(rng):
     return [
-        (np.array([-1000.0, -30.0, 30.0, 1000.0]), 1.0),  # no overflow
+        (np.array([-2.0, -0.5, 0.0, 0.5, 2.0]), 0.7),     # the kink: ELU'(0) = γ e^0 = γ (a ≤ 0 branch)
+        (np.array([30.0, 700.0, 1000.0]), 1.0),           # large positive a: no overflow warning
+        (np.array([-1000.0, -700.0, -30.0]), 1.5),        # large negative a: no overflow warning
+        (np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0]), float(rng.uniform(0.1, 2.0))),
         (_nonzero(rng, (50,), 5.0), 0.3),
         (_nonzero(rng, (4, 5, 2)), 2.0),
         (np.array([-3.0, -0.1, 0.1, 3.0]), float(rng.uniform(0.1, 2.0))),
@@ -109,7 +112,18 @@ function_exercise(
          "γ(e^a − 1) is the function itself on the negative side; its derivative is γ e^a."),
         (lambda a, gamma: np.where(a > 0, a, gamma * np.exp(np.minimum(a, 0))),
          "For a > 0, ELU(a) = a, so the derivative there is 1, not a."),
+        (lambda a, gamma: np.where(a >= 0, 1.0, gamma * np.exp(np.minimum(a, 0))),
+         "At a = 0 lecture 002's convention I(a > 0) + I(a ≤ 0) γ e^a takes the a ≤ 0 branch: "
+         "ELU'(0) = γ e^0 = γ, not 1. Use a > 0, not a >= 0, for the branch with slope 1."),
+        (lambda a, gamma: np.where(a > 0, 1.0, gamma * np.exp(a)),
+         "np.exp(a) overflows for large positive a (numpy warns 'overflow encountered in exp'), "
+         "even though np.where then discards those entries: it evaluates both branches everywhere. "
+         "Take the exponential of np.minimum(a, 0) instead."),
+        (lambda a, gamma: np.where(a > 0, 1.0, gamma / np.exp(-np.minimum(a, 0))),
+         "γ / e^(−a) overflows for very negative a: e^(−a) becomes inf (numpy warns) before the "
+         "division gives 0. Write γ e^a, which at worst underflows quietly to 0."),
     ],
+    no_warnings=True,
     hints=[
         "Differentiate each branch: a gives 1, γ(e^a − 1) gives γ e^a.",
         "np.where(a > 0, 1.0, gamma * np.exp(a)) is almost right; np.exp of a large positive a "
@@ -179,24 +193,40 @@ choice_exercise(
 
 # --- neurons.swish-relu (a widget task) -------------------------------------------------------
 
-def _swish_relu_goal(beta):
+_SWISH_STEP = 0.1                                          # the slider's step
+
+
+def _swish_gap(beta):
     a = np.linspace(-3, 3, 6001)
-    gap = float(np.max(np.abs(activations.swish(float(beta)).h(a) - np.maximum(a, 0))))
-    if gap < 0.05:
-        return True, (f"β = {beta:g}: swish stays within {gap:.4f} of ReLU on [−3, 3]. "
-                      "The largest gap is near a ≈ −1.28/β, where it is about 0.28/β.")
-    return False, f"β = {beta:g}: the largest gap between swish and ReLU on [−3, 3] is {gap:.4f} (need < 0.05)."
+    return float(np.max(np.abs(activations.swish(float(beta)).h(a) - np.maximum(a, 0))))
+
+
+def _swish_relu_goal(beta):
+    beta = float(beta)
+    gap = _swish_gap(beta)
+    if gap >= 0.05:
+        return False, f"β = {beta:g}: the largest gap between swish and ReLU on [−3, 3] is {gap:.4f} (need < 0.05)."
+    below = round(beta - _SWISH_STEP, 10)
+    gap_below = _swish_gap(below) if below > 0 else np.inf
+    if gap_below < 0.05:
+        return False, (f"β = {beta:g} meets the goal (largest gap {gap:.4f}), but so does β = {below:g} "
+                       f"(gap {gap_below:.4f}): the task asks for the smallest β on the slider.")
+    return True, (f"β = {beta:g} is the smallest: the gap is {gap:.4f} < 0.05, while β = {below:g} gives "
+                  f"{gap_below:.4f}. The largest gap is at a ≈ −1.28/β, where |a σ(βa)| ≈ 0.278/β, "
+                  "so β must exceed 0.278/0.05 ≈ 5.57.")
 
 
 slider_task(
     id="neurons.swish-relu",
-    solution="nnb2:xBfm-i_GR0ox4UQxCzPria_QWVWJKmaq",   # a setting that meets the goal
+    solution="nnb2:jqRvEgXB2cEEV5iS7-JcehgUsxgDDo4s",   # a setting that meets the goal
     chapter=CHAPTER,
     title="Make swish look like ReLU",
     points=1,
     name="swish_setting",
-    sliders={"beta": (0.5, 10.0, 0.1, 1.0)},
+    sliders={"beta": (0.5, 10.0, _SWISH_STEP, 1.0)},
     goal=_swish_relu_goal,
     hints=["For a < 0 ReLU is 0 and swish is a σ(βa), a small negative bump; a larger β makes it narrower.",
-           "The bump's depth shrinks like 1/β."],
+           "The bump's depth shrinks like 1/β: a σ(βa) = (βa) σ(βa) / β, and u σ(u) has its minimum, "
+           "about −0.278, at u ≈ −1.28.",
+           "So the largest gap is 0.278/β: solve 0.278/β < 0.05 and round up to the slider's step."],
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook import surface as S
-from nnbook.exercises import choice_exercise, function_exercise, slider_task
+from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
 
 CHAPTER = 7
 
@@ -113,32 +113,88 @@ choice_exercise(
 )
 
 
+# --- surface.long-axis ------------------------------------------------------------------------
+
+_H_AXIS = np.array([[7.0, 2.0], [2.0, 4.0]])
+_DELTA_E = 6.0
+
+
+def _axis_eigenvalues():
+    return np.linalg.eigvalsh(_H_AXIS)
+
+
+value_exercise(
+    id="surface.long-axis",
+    chapter=CHAPTER,
+    title="The longest axis of an ellipse",
+    points=1,
+    name="long_half_axis",
+    answer=lambda: float(S.ellipse_axes(_H_AXIS, _DELTA_E)[0].max()),
+    rtol=1e-3,
+    mistakes=[
+        (lambda: float(np.sqrt(_DELTA_E / _axis_eigenvalues()[0])),
+         "You dropped the factor 2: on the axis ½ λ α² = ΔE, so α = √(2ΔE/λ)."),
+        (lambda: float(2 * _DELTA_E / _axis_eigenvalues()[0]),
+         "That is α², the square of the half-axis: take the square root."),
+        (lambda: float(np.sqrt(2 * _DELTA_E / _axis_eigenvalues()[1])),
+         "That is the *shortest* half-axis: the long axis points along the eigenvector of the smallest "
+         "eigenvalue, where the error rises most slowly."),
+        (lambda: float(np.sqrt(2 * _DELTA_E / _H_AXIS.diagonal().min())),
+         "You used a diagonal entry of H; the axes belong to its eigenvalues (H is not diagonal: its "
+         "eigenvectors are not the coordinate axes)."),
+    ],
+    hints=["The eigenvalues of a 2×2 symmetric matrix: λ_1 + λ_2 = trace, λ_1 λ_2 = determinant.",
+           "Along u_i the quadratic model rises by ½ λ_i α²; set that equal to ΔE."],
+)
+
+
 # --- surface.indefinite (a widget task) ------------------------------------------------------
 
-_MODEL = []
+_LINE = {}
+_S_STEP = 0.01                                             # the slider's step
 
 
-def _indefinite_goal(w1, w2):
-    if not _MODEL:
-        _MODEL.append(S.two_parameter_model())
-    model = _MODEL[0]
-    lam = np.linalg.eigvalsh(model.hessian([w1, w2]))
-    if lam[0] < 0:
-        return True, (f"At ŵ = ({w1:g}, {w2:g}) the Hessian has eigenvalues ({lam[0]:.3f}, {lam[1]:.3f}): "
-                      "indefinite, so the quadratic model is a saddle with hyperbolic contours.")
-    return False, (f"At ŵ = ({w1:g}, {w2:g}) the eigenvalues are ({lam[0]:.3f}, {lam[1]:.3f}), both "
-                   "non-negative: the model is a bowl there.")
+def _line_point(s):
+    """ŵ(s) = w* + s (w_saddle − w*): s = 0 is the global minimum, s = 1 the saddle point."""
+    if not _LINE:
+        model = S.two_parameter_model()
+        _LINE["model"] = model
+        _LINE["w_min"] = S.newton_stationary_point(model.gradient, [1.5, -2.5], model.hessian)
+        _LINE["w_saddle"] = S.newton_stationary_point(model.gradient, [0.0, 0.2], model.hessian)
+    return _LINE["w_min"] + float(s) * (_LINE["w_saddle"] - _LINE["w_min"])
+
+
+def _lambda_min(s):
+    return float(np.linalg.eigvalsh(_LINE["model"].hessian(_line_point(s)))[0])
+
+
+def _indefinite_goal(s):
+    s = round(float(s), 10)
+    w = _line_point(s)
+    lam = np.linalg.eigvalsh(_LINE["model"].hessian(w))
+    where = f"s = {s:g}, ŵ = ({w[0]:.3f}, {w[1]:.3f}): eigenvalues of H ({lam[0]:.3f}, {lam[1]:.3f})"
+    if lam[0] > 0:
+        return False, f"{where}: still positive definite, the quadratic model is a bowl. Move towards the saddle."
+    before = round(s - _S_STEP, 10)
+    if before >= 0 and _lambda_min(before) <= 0:
+        return False, (f"{where}: indefinite, but so is the previous slider position s = {before:g} "
+                       f"(λ_min = {_lambda_min(before):.3f}). Find the first one.")
+    return True, (f"{where}: the first position on the slider where H has a negative eigenvalue "
+                  f"(at s = {before:g}, λ_min = {_lambda_min(before):.3f} > 0). The bowl around the "
+                  "minimum ends here, well before the saddle point at s = 1.")
 
 
 slider_task(
     id="surface.indefinite",
     chapter=CHAPTER,
-    title="Find a saddle-shaped approximation",
+    title="Where the bowl ends",
     points=1,
     name="indefinite_point",
-    sliders={"w1": (-4.0, 4.0, 0.1, 1.8), "w2": (-4.0, 4.0, 0.1, -2.7)},
+    sliders={"s": (0.0, 1.0, _S_STEP, 0.0)},
     goal=_indefinite_goal,
-    solution="nnb2:vC1f7lhp3MZJ_A5z2UY8AunX83ERVngljADB",   # a setting that meets the goal
-    hints=["Near a minimum the model is always a bowl; look between the two minima.",
-           "The saddle point of the surface is near the origin."],
+    solution="nnb2:WxOd-7Cu1o0gtFQOGfS1PkFReM19dg",   # a setting that meets the goal
+    hints=["At s = 0 (the minimum) H is positive definite, at s = 1 (the saddle point) it is not: "
+           "somewhere in between its smallest eigenvalue crosses 0.",
+           "The smallest eigenvalue changes continuously along the line: halve the interval where it "
+           "changes sign (bisection) instead of trying every position."],
 )

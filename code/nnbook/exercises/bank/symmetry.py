@@ -104,7 +104,7 @@ function_exercise(
 value_exercise(
     id="symmetry.count",
     chapter=CHAPTER,
-    title="Count the twins",
+    title="Count the equivalent weight vectors",
     points=1,
     name="twin_count",
     answer=lambda: S.symmetry_factor([4, 3]),
@@ -119,6 +119,58 @@ value_exercise(
     ],
     hints=["Each layer of M tanh units contributes M!·2^M.",
            "Any symmetry of layer 1 can be combined with any symmetry of layer 2."],
+)
+
+
+# --- symmetry.twins ---------------------------------------------------------------------------
+
+_GROUPS = [(0, 1, 2), (3, 4), (5,)]          # units that start equal: three groups of six units
+
+
+def _grouped_start():
+    """A 1-6-1 tanh network whose hidden units start in the equal groups of _GROUPS."""
+    from nnbook.networks import MLP
+
+    net = MLP([1, 6, 1], hidden="tanh", seed=3)
+    for group in _GROUPS:
+        for j in group[1:]:
+            net = S.make_twins(net, 1, group[0], j)
+    return net
+
+
+def _distinct_units_after_training():
+    from nnbook.data import toy_regression
+    from nnbook.optim import train
+
+    x, t = toy_regression("sin", N=50)
+    net = _grouped_start()
+    train(net, x, t, epochs=500, eta=0.3, progress=False)
+    units = np.c_[net.W[0], net.b[0], net.W[1].T]
+    distinct = []                                          # equal = all parameters within 1e-6
+    for u in units:                                        # (round-off may separate twins by ~1e-16)
+        if not any(np.abs(u - d).max() < 1e-6 for d in distinct):
+            distinct.append(u)
+    return len(distinct)
+
+
+value_exercise(
+    id="symmetry.twins",
+    chapter=CHAPTER,
+    title="Twins stay twins",
+    points=1,
+    name="distinct_units",
+    answer=_distinct_units_after_training,
+    rtol=0.0,
+    atol=0.5,
+    mistakes=[
+        (lambda: 6, "Gradient descent cannot separate units that start equal: at a point where two units "
+                    "are equal, exchanging them leaves w and therefore ∇E unchanged, so both get the same "
+                    "update, at every step. Equal units stay equal."),
+        (lambda: 1, "Units that start different stay different: their gradients differ, and nothing pulls "
+                    "them onto each other. Only the units that start equal stay equal."),
+    ],
+    hints=["What does the exchange of two equal units do to w, and so to ∇E(w)?",
+           "Count the groups of equal units at the start."],
 )
 
 

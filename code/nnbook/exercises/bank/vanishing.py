@@ -96,12 +96,15 @@ value_exercise(
     answer=lambda: _sigma_max() ** 10,
     rtol=1e-3,
     mistakes=[
+        (lambda: (1 / _sigma_max()) ** 10,
+         "That is 4¹⁰, the factor by which the signal is *divided* at least. The question asks for the "
+         "factor it is *multiplied* by: at most (1/4)¹⁰, a number far below 1."),
         (lambda: _sigma_max(), "That is the factor of one layer; ten layers multiply ten such factors."),
         (lambda: 10 * _sigma_max(), "The factors multiply, they do not add: (1/4)^10, not 10 · 1/4."),
         (lambda: 0.5 ** 10, "0.5 is σ(0), the value of the sigmoid; the bound is on its derivative, σ'(0) = 1/4."),
         (lambda: 1.0, "1 bounds tanh', not σ'."),
     ],
-    hints=["σ'(a) ≤ 1/4 for every a.", "Multiply ten factors of at most 1/4."],
+    hints=["σ'(a) ≤ 1/4 for every a.", "Multiply ten factors of at most 1/4: the result is a number below 1."],
 )
 
 
