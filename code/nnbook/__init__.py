@@ -30,11 +30,11 @@ names a real function)::
     function                                         chapter  what it shows
     nnbook.graph.Graph.backward                      9        scalar gates: upstream gradient × local
                                                               derivative on every edge
-    nnbook.backprop_steps.backprop_sample            10       lecture 000's four steps, unit by unit,
+    nnbook.backprop_steps.backprop_sample            10       the Nankai lecture's four steps, unit by unit,
                                                               one sample at a time
     nnbook.networks.MLP.backward                     10, 11   the package's network: matrices for a batch,
                                                               any depth, every output/error pair
-    nnbook.matrix_backprop.backward                  11       lecture 003's row layout, G_i = ∂ℓ/∂Z_i
+    nnbook.matrix_backprop.backward                  11       the DLSys lecture's row layout, G_i = ∂ℓ/∂Z_i
     nnbook.autodiff.Tensor.backward                  11       a tape: each operation's vector-Jacobian
                                                               product, in reverse order
     nnbook.diagnostics.ScalarMLP.gradient            13       one multiply-add at a time, to count the
@@ -44,6 +44,12 @@ names a real function)::
                                                               backward give vᵀH
     nnbook.lab.minibatch.MiniBatchSGD._batch         17       the lab trainer: float32, in place, on
                                                               buffers allocated once
+
+The four lectures the book follows, by the names the pages and docstrings use (the key
+table is in the book's appendix *References and credits*): **the Nankai lecture** (神经网络(1),
+file 000, PRML chapter 5 style), **the ECNU lecture** (第8章 人工神经网络, file 002), **the
+DLSys lecture** (Manual Neural Networks / Backprop, file 003) and **the MNIST-lab lecture**
+(手写字符识别(下), file 004).
 """
 
 __version__ = "0.1.0"

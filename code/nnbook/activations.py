@@ -11,7 +11,7 @@ network), keep the dtype of a floating input, and are numerically stable for lar
 |a| (no overflow warnings at a = ±1000).
 
 The names follow the lectures: ``a`` is a unit's net input (激活值 before the
-nonlinearity, lecture 000), ``z = h(a)`` its output. Lecture 002 writes the same
+nonlinearity, the Nankai lecture), ``z = h(a)`` its output. The ECNU lecture writes the same
 quantities as ``z`` and ``a = f(z)``; chapter 3 explains the bridge.
 """
 

@@ -2,7 +2,7 @@
 
 Three things the chapter builds and measures:
 
-* **ReLU splines built by hand** (lecture 003, Universal Function Approximation): a
+* **ReLU splines built by hand** (the DLSys lecture, Universal Function Approximation): a
   one-hidden-layer ReLU network
 
       f̂(x) = Σ_{i=1}^{d} s_i max{0, w_i x + b_i},      s_i ∈ {+1, −1},
@@ -12,11 +12,11 @@ Three things the chapter builds and measures:
   It uses d = n + 1 hidden units: one for the constant y_0, one for the first slope, one
   for every interior knot. :func:`relu_spline_weights`, :func:`relu_spline`,
   :func:`relu_spline_network`, :func:`max_error`.
-* **Depth against width** (lecture 002, 架构设计): the "sawtooth" network of depth L and
+* **Depth against width** (the ECNU lecture, 架构设计): the "sawtooth" network of depth L and
   width 2 composes a tent map L times and has 2^L linear pieces on [0, 1], while a
   one-hidden-layer ReLU network with d units has at most d + 1 pieces.
   :func:`tent_network`, :func:`sawtooth_network`, :func:`count_linear_pieces`.
-* **Least-squares fitting for the four fits of lecture 000** (x², sin, |x|, H(x) with 3
+* **Least-squares fitting for the four fits of the Nankai lecture** (x², sin, |x|, H(x) with 3
   tanh units): a small Levenberg–Marquardt loop, :func:`fit_least_squares`, with the
   Jacobian of the outputs with respect to the weights taken from backpropagation
   (:func:`nnbook.hessian.output_gradients`, chapter 16). Plain gradient descent
@@ -57,7 +57,7 @@ def _points(x_points, y_points):
 
 
 def relu_spline_weights(x_points, y_points):
-    """Weights of the ReLU network that interpolates the points linearly (lecture 003, eq. 7).
+    """Weights of the ReLU network that interpolates the points linearly (the DLSys lecture, eq. 7).
 
     On [x_0, x_n] the linear spline through the points is
 
@@ -94,7 +94,7 @@ def relu_spline_weights(x_points, y_points):
 
 
 def relu_spline(x, w, b, s):
-    """f̂(x) = Σ_i s_i max{0, w_i x + b_i}, the one-hidden-layer ReLU network of lecture 003.
+    """f̂(x) = Σ_i s_i max{0, w_i x + b_i}, the one-hidden-layer ReLU network of the DLSys lecture.
 
     Parameters
     ----------
@@ -132,7 +132,7 @@ def relu_spline_network(x_points, y_points, dtype=np.float64) -> MLP:
 
 
 def max_error(f: Callable, f_hat: Callable, a: float = -1.0, b: float = 1.0, n: int = 20001) -> float:
-    """max_{x ∈ [a, b]} |f(x) − f̂(x)|, measured on a uniform grid of ``n`` points (lecture 003, eq. 6).
+    """max_{x ∈ [a, b]} |f(x) − f̂(x)|, measured on a uniform grid of ``n`` points (the DLSys lecture, eq. 6).
 
     Parameters
     ----------
@@ -261,7 +261,7 @@ def fit_least_squares(net: MLP, X, T, iterations: int = 200, l2: float = 0.0, mu
     """Minimise E(w) = ½ Σ_n ‖y(x_n, w) − t_n‖² (+ ½λ‖W‖²) by Levenberg–Marquardt, in place.
 
     Each iteration solves (JᵀJ + λD + μI) Δw = −(Jᵀr + λDw), with r = y − t the residuals,
-    J = ∂y/∂w (rows b_n = ∇y_n of the outer-product approximation, lecture 000; computed by
+    J = ∂y/∂w (rows b_n = ∇y_n of the outer-product approximation, the Nankai lecture; computed by
     backpropagation in :func:`nnbook.hessian.output_gradients`) and D the diagonal mask of the weights (biases
     are not decayed). A step that lowers E is accepted and μ shrinks tenfold (towards a
     Gauss–Newton step); a step that raises E is refused and μ grows tenfold (towards a

@@ -1,11 +1,11 @@
 """Chapter 11: how does a library run the backward pass of any array computation? A small reverse-mode autodiff.
 
-Lecture 003 ends its manual backpropagation with an observation: every layer of the
+The DLSys lecture ends its manual backpropagation with an observation: every layer of the
 backward pass does the same thing, a *vector-Jacobian product* (VJP): it receives
 G = ∂E/∂(its output) and sends G · ∂(output)/∂(input) on to each of its inputs. Give
 every operation its own VJP, record the operations as they run, and the whole backward
 pass is a loop over the record in reverse order. That is reverse-mode automatic
-differentiation (lecture 003: 自微分).
+differentiation (the DLSys lecture: 自微分).
 
 Here a :class:`Tensor` holds a numpy array ``value``, the tensors it was computed from
 (``parents``) and a function ``vjp(G)`` that returns one gradient per parent. Each
@@ -25,7 +25,7 @@ this module can be compared with the manual backpropagation of the package.
 The words are those of :mod:`nnbook.graph` (chapter 9), which does the same for scalar
 gates: a *node* (here a :class:`Tensor`) holds its ``value`` after the forward pass and
 its ``grad`` = ∂E/∂(value) after the backward pass; its *parents* are the tensors it is
-computed from; the *upstream* gradient is the one arriving at a node (lecture 003's G),
+computed from; the *upstream* gradient is the one arriving at a node (the DLSys lecture's G),
 and ``vjp(upstream)`` multiplies it by the *local derivative* ∂(value)/∂(parent) of every
 parent; :meth:`Tensor.backward` runs the backward pass. (The forward pass is the
 computation itself: every operation records its node as it runs.)
@@ -47,7 +47,7 @@ def _unbroadcast(G, shape):
     """Sum a gradient G over the axes numpy broadcast, so it gets the shape ``shape``.
 
     A bias b of shape (n,) added to A of shape (N, n) is used N times; its gradient is the
-    sum of the N row gradients (lecture 004: ∂E/∂b = Σ_n δ_n).
+    sum of the N row gradients (the MNIST-lab lecture: ∂E/∂b = Σ_n δ_n).
     """
     while G.ndim > len(shape):
         G = G.sum(axis=0)
@@ -192,7 +192,7 @@ class Tensor:
         Parameters
         ----------
         upstream : ndarray, optional
-            The gradient arriving at ``self`` to start from (lecture 003's G); default 1
+            The gradient arriving at ``self`` to start from (the DLSys lecture's G); default 1
             (``self`` must then be a scalar).
         """
         if upstream is None:

@@ -1,6 +1,6 @@
 """Chapter 10: what does each of backpropagation's four steps compute, unit by unit, for one sample?
 
-This module is written to read like lecture 000's slide 反向传播算法 (the four steps),
+This module is written to read like the Nankai lecture's slide 反向传播算法 (the four steps),
 with an explicit loop over the units of every layer — slow, but every line is one
 formula of the slide. The package's network does the same computation for a whole
 batch with matrix products (:meth:`nnbook.networks.MLP.backward`); chapter 10 checks
@@ -16,7 +16,7 @@ For one sample (x_n, t_n):
 For a batch, E = Σ_n E_n, so ∂E/∂w_ji = Σ_n ∂E_n/∂w_ji (:func:`backprop_batch`).
 
 Step 2 holds for the canonical pairs (identity + sum of squares, sigmoid + binary
-cross-entropy, softmax + cross-entropy, chapter 12). Lecture 002's network uses the
+cross-entropy, softmax + cross-entropy, chapter 12). The ECNU lecture's network uses the
 sigmoid f at the outputs *with* the sum of squares; its BP-1 keeps the factor f':
 δ_k = (y_k − t_k) f'(a_k). Both are handled.
 
@@ -116,7 +116,7 @@ def output_deltas(net, cache: SampleCache, t) -> np.ndarray:
     """Step 2: the output units' deltas δ_k = ∂E_n/∂a_k.
 
     δ_k = y_k − t_k for the canonical output/error pairs; for sigmoid outputs with the
-    sum-of-squares error (lecture 002, BP-1) δ_k = (y_k − t_k) σ'(a_k) = (y_k − t_k) y_k (1 − y_k).
+    sum-of-squares error (the ECNU lecture, BP-1) δ_k = (y_k − t_k) σ'(a_k) = (y_k − t_k) y_k (1 − y_k).
 
     Parameters
     ----------
@@ -229,7 +229,7 @@ def backprop_batch(net, X, T, reduction: str = "sum") -> Gradients:
     X : ndarray, shape (N, D)
     T : ndarray, shape (N, K) (or integer labels (N,) for softmax outputs)
     reduction : {"sum", "mean"}
-        E = Σ_n E_n (lecture 000) or (1/N) Σ_n E_n (lectures 002, 004).
+        E = Σ_n E_n (the Nankai lecture) or (1/N) Σ_n E_n (the ECNU and MNIST-lab lectures).
 
     Returns
     -------
@@ -293,12 +293,12 @@ def error_from_net_inputs(net, l: int, a_l, t) -> float:
 
 #: Colour of error signals δ in the drawings (the gradients' red of :meth:`nnbook.graph.Graph.draw`).
 DELTA_COLOR = "#C0392B"
-#: Colour of the weight w_11^(3) whose derivative lecture 002 derives first.
+#: Colour of the weight w_11^(3) whose derivative the ECNU lecture derives first.
 WEIGHT_COLOR = "#D55E00"
 
 
 def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
-    """Draw lecture 002's three-layer perceptron 3-3-2 forward and the flow of δ backward.
+    """Draw the ECNU lecture's three-layer perceptron 3-3-2 forward and the flow of δ backward.
 
     The lecture's own two figures are lost ("Figure 1: 三层感知器实例" and "Figure 2: 由
     δ^(l+1) 求 δ_i^(l)"); this redraws them in the lecture's notation. Layer 1 is the input,

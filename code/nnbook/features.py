@@ -1,6 +1,6 @@
 """Fixed basis functions φ_j(x) and why they do not scale (chapter 1).
 
-Lecture 000 (引言, 前馈网络函数) starts from linear models built on *fixed* nonlinear
+The Nankai lecture (引言, 前馈网络函数) starts from linear models built on *fixed* nonlinear
 basis functions (基函数),
 
     y(x, w) = f( Σ_{j=1}^{M} w_j φ_j(x) ),
@@ -8,7 +8,7 @@ basis functions (基函数),
 with f the identity (regression) or a nonlinear activation (classification). They have
 useful analytical and computational properties, but their use is limited by the curse
 of dimensionality (维数灾难): the number of basis functions needed to cover an input
-space grows very fast with its dimension D. Lecture 003 writes the same model as
+space grows very fast with its dimension D. The DLSys lecture writes the same model as
 h_θ(x) = θᵀ φ(x) with a feature function (特征函数) φ: R^n → R^d.
 
 This module provides the two classic fixed bases and the counts that show the curse:
@@ -18,7 +18,7 @@ This module provides the two classic fixed bases and the counts that show the cu
 
 plus the least-squares fit of the weights of a linear-in-the-parameters model and
 :func:`hidden_features`, the *learned* feature map φ(x) = h(W x + b) of a network
-(lecture 003: φ(x) = σ(Wᵀx)), the alternative the chapter argues for.
+(the DLSys lecture: φ(x) = σ(Wᵀx)), the alternative the chapter argues for.
 
 Arrays are batch first: inputs ``X`` are (N, D), design matrices ``Phi`` are (N, M).
 """
@@ -243,7 +243,7 @@ def fit_least_squares(Phi, T, lam: float = 0.0) -> np.ndarray:
 
 
 def linear_model(Phi, w, f=None) -> np.ndarray:
-    """y(x, w) = f(Σ_j w_j φ_j(x)) for every row of Φ (lecture 000, 前馈网络函数).
+    """y(x, w) = f(Σ_j w_j φ_j(x)) for every row of Φ (the Nankai lecture, 前馈网络函数).
 
     Parameters
     ----------
@@ -265,7 +265,7 @@ def linear_model(Phi, w, f=None) -> np.ndarray:
 def hidden_features(net, X, layer: int = -1) -> np.ndarray:
     """The learned feature map φ(x) of a trained network: the outputs of a hidden layer.
 
-    Lecture 003 (Nonlinear Features): φ(x) = σ(W₁ᵀ x); the output layer is then a linear
+    The DLSys lecture (Nonlinear Features): φ(x) = σ(W₁ᵀ x); the output layer is then a linear
     model h_θ(x) = θᵀ φ(x) on these features. In the package's notation the features of
     hidden layer l are Z^(l) = h(A^(l)).
 

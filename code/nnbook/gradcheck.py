@@ -1,6 +1,6 @@
 """Finite differences: the independent check of a backpropagation (chapter 13).
 
-Lecture 000 (反向传播的效率): the forward difference
+The Nankai lecture (反向传播的效率): the forward difference
 
     ∂E/∂w_ji ≈ [E(w_ji + ε) − E(w_ji)] / ε                  error O(ε)
 

@@ -1,6 +1,6 @@
 """Chapter 9: how does the chain rule run backward through a graph of scalar gates, one local derivative at a time?
 
-Lecture 002 (链式法则, 反向传播算法例子) computes the gradient of
+The ECNU lecture (链式法则, 反向传播算法例子) computes the gradient of
 
     f(w, x) = 1 / (1 + exp(−(w₀x₀ + w₁x₁ + w₂)))
 
@@ -55,7 +55,7 @@ import numpy as np
 __all__ = ["GATES", "Node", "Edge", "Graph", "local_derivatives", "local_gradients", "gate_forward",
            "sigmoid_neuron", "LECTURE_INPUTS", "practice_graph", "PRACTICE_INPUTS"]
 
-#: The inputs of lecture 002's worked example, *reconstructed*: the lecture's pictures are lost, and
+#: The inputs of the ECNU lecture's worked example, *reconstructed*: the lecture's pictures are lost, and
 #: its text keeps only the step −1/1.37² · 1.00 = −0.53. These are the inputs with which the example
 #: is usually shown (Stanford CS231n's notes); they reproduce that step exactly.
 LECTURE_INPUTS = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
@@ -128,7 +128,7 @@ def gate_forward(op: str, inputs: Sequence[float], const: Optional[float] = None
 
 
 def local_derivatives(op: str, inputs: Sequence[float], const: Optional[float] = None) -> Tuple[float, ...]:
-    """The local derivatives ∂(gate output)/∂(each input) of one gate (lecture 002's rules).
+    """The local derivatives ∂(gate output)/∂(each input) of one gate (the ECNU lecture's rules).
 
     Parameters
     ----------
@@ -559,7 +559,7 @@ class Graph:
 
 
 def sigmoid_neuron(sigmoid_gate: bool = False) -> Graph:
-    """The graph of lecture 002's example f(w, x) = 1/(1 + exp(−(w₀x₀ + w₁x₁ + w₂))).
+    """The graph of the ECNU lecture's example f(w, x) = 1/(1 + exp(−(w₀x₀ + w₁x₁ + w₂))).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """The Jacobian J_ki = ∂y_k/∂x_i of a network's outputs with respect to its inputs (chapter 15).
 
-Lecture 000 (Jacobian矩阵): backpropagation computes more than ∂E/∂w. Holding every
+The Nankai lecture (Jacobian矩阵): backpropagation computes more than ∂E/∂w. Holding every
 other input fixed, the derivative of output k with respect to input i is
 
     J_ki = ∂y_k/∂x_i = Σ_j w_ji ∂y_k/∂a_j                   (j: the units fed by input i)
@@ -19,7 +19,7 @@ In batch form (rows are samples, ``G^(l)[n, k, j] = ∂y_nk/∂a_nj^(l)``)
 
 which is one backward pass carrying K rows at once. The same derivatives can be pushed
 *forward* from the inputs (D columns at once): summing over the first index of w_ji goes
-backward, over the second index forward (lecture 000). Both are here, and a
+backward, over the second index forward (the Nankai lecture). Both are here, and a
 central-difference Jacobian checks them.
 
 The Jacobian gives the first-order effect of small input errors:  Δy ≈ J Δx.
@@ -36,7 +36,7 @@ __all__ = ["output_unit_jacobian", "jacobian_backward_layer", "jacobian", "jacob
 
 
 def output_unit_jacobian(output, A, Y=None):
-    """∂y_k/∂a_l of the output units: where the Jacobian recursion starts (lecture 000).
+    """∂y_k/∂a_l of the output units: where the Jacobian recursion starts (the Nankai lecture).
 
     Parameters
     ----------
@@ -71,7 +71,7 @@ def output_unit_jacobian(output, A, Y=None):
 
 
 def jacobian_backward_layer(G_next, W_next, h_prime):
-    """One step of the Jacobian recursion ∂y_k/∂a_j = h'(a_j) Σ_l w_lj ∂y_k/∂a_l (lecture 000).
+    """One step of the Jacobian recursion ∂y_k/∂a_j = h'(a_j) Σ_l w_lj ∂y_k/∂a_l (the Nankai lecture).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
 """Error functions E(w) and the output units they pair with (chapters 6 and 12).
 
-Every error is a sum over the N samples of a batch (``reduction="sum"``, lecture 000:
-E(w) = Σ_n E_n) or its mean (``reduction="mean"``, lecture 004: E = (1/N) Σ_n E_n).
+Every error is a sum over the N samples of a batch (``reduction="sum"``, the Nankai lecture:
+E(w) = Σ_n E_n) or its mean (``reduction="mean"``, the MNIST-lab lecture: E = (1/N) Σ_n E_n).
 Arrays are batch first: outputs ``Y`` and targets ``T`` are ``(N, K)``.
 
 The three canonical pairings of an output activation with an error all give the same
@@ -120,7 +120,7 @@ def one_hot(t, K=None, dtype=np.float64):
 
 
 def sum_of_squares(Y, T, reduction="sum"):
-    """E = ½ Σ_n ‖y_n − t_n‖² (lecture 000).
+    """E = ½ Σ_n ‖y_n − t_n‖² (the Nankai lecture).
 
     Parameters
     ----------
@@ -175,7 +175,7 @@ def targets(T, N, K, dtype=np.float64):
 
 
 def cross_entropy(Y, T, reduction="sum", eps=None):
-    """E = −Σ_n Σ_k t_nk ln y_nk from softmax probabilities Y (lecture 002: −tᵀ ln ŷ).
+    """E = −Σ_n Σ_k t_nk ln y_nk from softmax probabilities Y (the ECNU lecture: −tᵀ ln ŷ).
 
     Parameters
     ----------
@@ -204,7 +204,7 @@ def softmax_cross_entropy(A, T, reduction="sum"):
 
 
 def l2_penalty(weights, lam):
-    """Weight-decay term ½λ‖W‖² = ½λ Σ_l ‖W^(l)‖_F² (lectures 002 and 004; biases excluded).
+    """Weight-decay term ½λ‖W‖² = ½λ Σ_l ‖W^(l)‖_F² (the ECNU and MNIST-lab lectures; biases excluded).
 
     Parameters
     ----------

@@ -1,13 +1,13 @@
-"""Chapter 11: what are backpropagation's steps for a whole batch, in lecture 003's row layout Z_{i+1} = σ_i(Z_i W_i)?
+"""Chapter 11: what are backpropagation's steps for a whole batch, in the DLSys lecture's row layout Z_{i+1} = σ_i(Z_i W_i)?
 
-Lecture 003 (Manual Neural Networks / Backprop) writes a batch of m samples as the rows
+The DLSys lecture (Manual Neural Networks / Backprop) writes a batch of m samples as the rows
 of X (m, n) and multiplies weights on the *right*:
 
     Z_1 = X,    Z_{i+1} = σ_i(Z_i W_i),  i = 1..L,    h_θ(X) = Z_{L+1},
     W_i of shape (n_i, n_{i+1}).
 
 So the lecture's W_i is the **transpose** of the package's W^(i) (shape (n_i, n_{i-1}),
-element w_ji; lectures 000 and 004): W_i = W^(i)ᵀ. The output layer is linear here,
+element w_ji; the Nankai and MNIST-lab lectures): W_i = W^(i)ᵀ. The output layer is linear here,
 σ_L = identity, and S = softmax(Z_{L+1}) row by row.
 
 The two-layer network h_θ(X) = σ(XW_1)W_2 with cross-entropy has the gradients
@@ -52,7 +52,7 @@ def _act_of(sigma):
 
 
 def two_layer_forward(X, W1, W2, sigma="relu"):
-    """h_θ(X) = σ(XW_1)W_2 (lecture 003, eq. 5).
+    """h_θ(X) = σ(XW_1)W_2 (the DLSys lecture, eq. 5).
 
     Parameters
     ----------
@@ -71,7 +71,7 @@ def two_layer_forward(X, W1, W2, sigma="relu"):
 
 
 def two_layer_gradients(X, y, W1, W2, sigma="relu", reduction="sum"):
-    """∇_{W_1} and ∇_{W_2} of the cross-entropy of σ(XW_1)W_2 (lecture 003, eqs. 10 and 11).
+    """∇_{W_1} and ∇_{W_2} of the cross-entropy of σ(XW_1)W_2 (the DLSys lecture, eqs. 10 and 11).
 
     Parameters
     ----------
@@ -143,7 +143,7 @@ class MatrixPasses:
 
 
 def backward(Zs, Ws, y, sigmas, bs=None, loss="ce", reduction="sum") -> MatrixPasses:
-    """The backward pass of lecture 003 (eqs. 14 and 15) from a cache of forward values.
+    """The backward pass of the DLSys lecture (eqs. 14 and 15) from a cache of forward values.
 
     Parameters
     ----------
@@ -247,7 +247,7 @@ def cache_nbytes_predicted(sizes: Sequence[int], N: int, itemsize: int = 8) -> i
         bytes = itemsize · N · (D + 2 Σ_{l<L} n_l + 2K)
 
     Linear in the batch size N and in the total width; independent of the number of
-    weights. (Lecture 003: backpropagation is chain rule + caching; fast, but memory
+    weights. (The DLSys lecture: backpropagation is chain rule + caching; fast, but memory
     hungry.)
 
     Parameters

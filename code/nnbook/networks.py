@@ -1,6 +1,6 @@
 """Multilayer perceptrons: the network function and error backpropagation (chapters 3, 10, 11).
 
-Notation of lectures 000 and 004 (chapter 3 bridges to lectures 002 and 003):
+Notation of the Nankai and MNIST-lab lectures (chapter 3 bridges to the ECNU and DLSys lectures):
 
 * layer l = 1..L has n_l units; n_0 = D inputs, n_L = K outputs;
 * weights ``W[l-1]`` = W^(l), shape (n_l, n_{l-1}), element w_ji from unit i to unit j;
@@ -31,7 +31,7 @@ from . import losses as _loss
 
 __all__ = ["MLP", "Cache", "Gradients", "LOSS_NAMES"]
 
-#: Output activations by task (lecture 000): regression, binary, K-class.
+#: Output activations by task (the Nankai lecture): regression, binary, K-class.
 OUTPUTS = ("identity", "sigmoid", "softmax")
 #: Error names and the output activation each is canonically paired with.
 LOSS_NAMES = {"sse": "identity", "bce": "sigmoid", "ce": "softmax"}
@@ -108,12 +108,12 @@ class MLP:
         Activation h of the hidden layers (one for all, or one per hidden layer).
         ``"prelu"`` gives every unit its own learnable slope γ_j.
     output : {"identity", "sigmoid", "softmax"}
-        Output activation chosen by the task (lecture 000).
+        Output activation chosen by the task (the Nankai lecture).
     loss : {"sse", "bce", "ce"} or None
         Error function; default: the canonical pair of ``output``
         (identity+sse, sigmoid+bce, softmax+ce).
     skip : bool
-        Add skip-layer connections from the inputs straight to the outputs (lecture 000).
+        Add skip-layer connections from the inputs straight to the outputs (the Nankai lecture).
     init : {"auto", "glorot", "he", "normal"} or float
         Weight initialisation: "glorot" uniform ±√(6/(fan_in+fan_out)), "he" normal with
         variance 2/fan_in, "auto" picks He for ReLU-like units and Glorot otherwise, a float

@@ -1,6 +1,6 @@
 """The McCulloch–Pitts neuron (M-P 模型, 1943) as code (chapter 2).
 
-Lecture 002 (神经元数学模型): McCulloch and Pitts (麦克洛奇和皮兹) modelled a neuron as a
+The ECNU lecture (神经元数学模型): McCulloch and Pitts (麦克洛奇和皮兹) modelled a neuron as a
 threshold unit. Its inputs x_i arrive through connections of weight w_i (positive:
 excitatory (兴奋性), negative: inhibitory (抑制性)); the unit sums them and compares the
 sum with a threshold θ (阈值). Like the biological cell, which is either excited
@@ -52,7 +52,7 @@ def heaviside(a, at_zero: float = 1.0) -> np.ndarray:
 
 
 class MPNeuron:
-    """A threshold unit y = H(Σ_i w_i x_i − θ) (lecture 002, M-P model).
+    """A threshold unit y = H(Σ_i w_i x_i − θ) (the ECNU lecture, M-P model).
 
     Parameters
     ----------

@@ -1,8 +1,8 @@
 """Gradient descent: batch, stochastic and mini-batch (chapter 8).
 
-Lecture 000 (梯度下降最优化): the batch update w^(τ+1) = w^(τ) − η ∇E(w^(τ)) uses the
+The Nankai lecture (梯度下降最优化): the batch update w^(τ+1) = w^(τ) − η ∇E(w^(τ)) uses the
 whole data set per step; stochastic gradient descent updates after every sample,
-w^(τ+1) = w^(τ) − η ∇E_n(w^(τ)); mini-batches lie in between. Lecture 004 adds the
+w^(τ+1) = w^(τ) − η ∇E_n(w^(τ)); mini-batches lie in between. The MNIST-lab lecture adds the
 weight-decay term λW to the derivative and the schedule η = 0.1 → 0.01.
 """
 
@@ -123,7 +123,7 @@ def train(net, X, T, epochs: int, eta=0.1, batch_size: Optional[int] = None, l2:
     l2 : float
         λ of the weight-decay term ½λ‖W‖² (its derivative λW joins every update).
     reduction : {"mean", "sum"}
-        Error of a (mini-)batch as the mean (lecture 004) or the sum (lecture 000) over samples.
+        Error of a (mini-)batch as the mean (the MNIST-lab lecture) or the sum (the Nankai lecture) over samples.
     shuffle : bool
         Visit the samples in a new random order each epoch (seeded, reproducible).
     progress : bool or None

@@ -1,6 +1,6 @@
 """The error surface and its local quadratic approximation (chapters 6 and 7).
 
-Lecture 000 (局部二次近似): near a point ŵ of weight space,
+The Nankai lecture (局部二次近似): near a point ŵ of weight space,
 
     E(w) ≃ E(ŵ) + (w − ŵ)ᵀ b + ½ (w − ŵ)ᵀ H (w − ŵ),
     b ≡ ∇E|_{w=ŵ},   (H)_ij ≡ ∂²E/∂w_i∂w_j|_{w=ŵ},
@@ -43,7 +43,7 @@ __all__ = [
 def hessian_from_gradient(grad: Callable, w, eps: float = None, symmetrize: bool = True) -> np.ndarray:
     """H by central differences of the gradient: column i = [∇E(w + εe_i) − ∇E(w − εe_i)] / 2ε.
 
-    Lecture 000 (有限差分): O(W) gradient evaluations, error O(ε²).
+    The Nankai lecture (有限差分): O(W) gradient evaluations, error O(ε²).
 
     Parameters
     ----------
@@ -68,7 +68,7 @@ def hessian_from_gradient(grad: Callable, w, eps: float = None, symmetrize: bool
 
 @dataclass
 class QuadraticApproximation:
-    """The local quadratic model of E around ŵ (lecture 000).
+    """The local quadratic model of E around ŵ (the Nankai lecture).
 
     Attributes
     ----------
@@ -150,7 +150,7 @@ def eigen_coordinates(H, w, w_star):
 
 
 def is_positive_definite(H, tol: float = 0.0) -> bool:
-    """vᵀHv > 0 for all v ≠ 0, i.e. every eigenvalue λ_i > tol (lecture 000)."""
+    """vᵀHv > 0 for all v ≠ 0, i.e. every eigenvalue λ_i > tol (the Nankai lecture)."""
     return bool(np.all(np.linalg.eigvalsh(np.asarray(H, dtype=np.float64)) > tol))
 
 

@@ -1,6 +1,6 @@
 """Weight-space symmetry: many weight vectors, one network function (chapter 5).
 
-Lecture 000 (权空间对称性): in a two-layer network with M tanh hidden units,
+The Nankai lecture (权空间对称性): in a two-layer network with M tanh hidden units,
 
 * **sign flips** (符号翻转) — negating every weight and the bias *into* hidden unit j and
   every weight *out of* it leaves the mapping unchanged, because tanh(−a) = −tanh(a):
@@ -52,7 +52,7 @@ ODD_ACTIVATIONS = ("tanh", "identity")
 
 
 def symmetry_factor(M) -> int:
-    """M!·2^M, the number of equivalent weight vectors of a tanh layer of M units (lecture 000).
+    """M!·2^M, the number of equivalent weight vectors of a tanh layer of M units (the Nankai lecture).
 
     Parameters
     ----------

@@ -12,7 +12,7 @@ from nnbook.networks import MLP
 
 CASES = [  # hidden, output, loss, K
     ("tanh", "identity", None, 2),
-    ("sigmoid", "sigmoid", "sse", 2),                 # lecture 002's network: BP-1 with f'
+    ("sigmoid", "sigmoid", "sse", 2),                 # the ECNU lecture's network: BP-1 with f'
     ("relu", "softmax", None, 3),
     ("softplus", "sigmoid", None, 1),
 ]
@@ -152,7 +152,7 @@ def test_lecture002_drawing_labels_every_unit_and_the_bp2_sum_of_the_focus_unit(
     ax_f, ax_b = draw_lecture002_network(deltas=([0.01, -0.02, 0.003], [-0.1, 0.05]), focus=2)
     forward = [t.get_text() for t in ax_f.texts]
     backward = [t.get_text() for t in ax_b.texts]
-    for i in (1, 2, 3):                                             # lecture 002's names of the units
+    for i in (1, 2, 3):                                             # the ECNU lecture's names of the units
         assert f"$x_{i} = a_{i}^{{(1)}}$" in forward
         assert f"$z_{i}^{{(2)}} \\to a_{i}^{{(2)}}$" in forward
     assert all(f"$w_{{1{j}}}^{{(3)}}$" in forward for j in (1, 2, 3))  # the weights into output unit 1

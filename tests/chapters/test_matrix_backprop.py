@@ -1,4 +1,4 @@
-"""Tests of nnbook.matrix_backprop: lecture 003's row-batch formulas (chapter 11)."""
+"""Tests of nnbook.matrix_backprop: the DLSys lecture's row-batch formulas (chapter 11)."""
 
 import numpy as np
 import pytest

@@ -1,6 +1,6 @@
 """The numpy activations of nnbook.activations against their SymPy derivations (chapter 2).
 
-The reference values are SymPy's derivatives of lecture 002's definitions, evaluated by
+The reference values are SymPy's derivatives of the ECNU lecture's definitions, evaluated by
 mpmath at 50 digits (nnbook.symbolic.exact_values), so they are exact to float64 at
 every point of the grid, also at a = ±1000 where the textbook formulas overflow.
 """
@@ -110,7 +110,7 @@ def test_relu_derivative_at_zero_is_zero_in_numpy_and_sympy():
 
 @pytest.mark.parametrize("name, gamma", [("leaky_relu", 0.2), ("prelu", 0.3), ("elu", 0.5)])
 def test_kink_derivative_at_zero_is_the_left_branch_gamma(name, gamma):
-    # lecture 002: I(x > 0) + I(x ≤ 0)·(...), so at a = 0 the a ≤ 0 branch holds
+    # the ECNU lecture: I(x > 0) + I(x ≤ 0)·(...), so at a = 0 the a ≤ 0 branch holds
     assert activations.get(name, gamma=gamma).dh(np.array([0.0]))[0] == pytest.approx(gamma)
     assert symbolic.derivative(name, gamma=gamma).subs(symbolic.a, 0) == symbolic.expressions._sympify_param(gamma)
 
@@ -118,7 +118,7 @@ def test_kink_derivative_at_zero_is_the_left_branch_gamma(name, gamma):
 def test_lecture_relu_with_x_ge_0_case_is_the_same_function():
     import sympy as sp
     a = symbolic.a
-    lecture = sp.Piecewise((a, a >= 0), (0, True))         # lecture 002 writes x ≥ 0
+    lecture = sp.Piecewise((a, a >= 0), (0, True))         # the ECNU lecture writes x ≥ 0
     assert symbolic.is_zero(lecture - symbolic.activation_expr("relu"))
 
 

@@ -25,7 +25,7 @@ def test_forward_is_the_batch_formula_of_the_lectures():
     net.b[0][:] = RNG.normal(size=4)
     net.b[1][:] = RNG.normal(size=2)
     W1, b1, W2, b2 = net.W[0], net.b[0], net.W[1], net.b[1]
-    # element form a_j = Σ_i w_ji x_i + b_j (lecture 000) for the first sample
+    # element form a_j = Σ_i w_ji x_i + b_j (the Nankai lecture) for the first sample
     a1 = np.array([sum(W1[j, i] * X[0, i] for i in range(3)) + b1[j] for j in range(4)])
     y = np.array([sum(W2[k, j] * np.tanh(a1[j]) for j in range(4)) + b2[k] for k in range(2)])
     np.testing.assert_allclose(net.forward(X)[0], y, rtol=1e-14)

@@ -1,4 +1,4 @@
-"""The toy data sets: lecture 000's four functions and the non-linear classification problems."""
+"""The toy data sets: the Nankai lecture's four functions and the non-linear classification problems."""
 
 import numpy as np
 import pytest

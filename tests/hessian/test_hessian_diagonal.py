@@ -1,4 +1,4 @@
-"""The diagonal of the Hessian by the backward recursion for ∂²E_n/∂a_j² (lecture 000).
+"""The diagonal of the Hessian by the backward recursion for ∂²E_n/∂a_j² (the Nankai lecture).
 
 Where the dropped terms ∂²E_n/∂a_k∂a_k' (k ≠ k') vanish, the lecture's approximation is
 exact; where they do not, it is not; keeping them (drop_off_diagonal=False) is always exact.

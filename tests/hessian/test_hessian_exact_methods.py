@@ -1,4 +1,4 @@
-"""Every exact Hessian method of lecture 000 agrees with every other one.
+"""Every exact Hessian method of the Nankai lecture agrees with every other one.
 
 The closed forms of a two-layer network, the R{·} operator (any depth), central
 differences of the backprop gradient (O(W²)) and second differences of the error

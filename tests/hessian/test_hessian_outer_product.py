@@ -1,4 +1,4 @@
-"""The outer-product (Levenberg–Marquardt) approximation H ≈ Σ_n b_n b_nᵀ (lecture 000)."""
+"""The outer-product (Levenberg–Marquardt) approximation H ≈ Σ_n b_n b_nᵀ (the Nankai lecture)."""
 
 import numpy as np
 import pytest

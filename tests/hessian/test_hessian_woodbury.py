@@ -1,4 +1,4 @@
-"""The sequential inverse of the outer-product Hessian by the Woodbury identity (lecture 000)."""
+"""The sequential inverse of the outer-product Hessian by the Woodbury identity (the Nankai lecture)."""
 
 import numpy as np
 import pytest

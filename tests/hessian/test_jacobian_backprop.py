@@ -1,4 +1,4 @@
-"""The Jacobian J_ki = ∂y_k/∂x_i by backpropagation (lecture 000), checked every way we can."""
+"""The Jacobian J_ki = ∂y_k/∂x_i by backpropagation (the Nankai lecture), checked every way we can."""
 
 import numpy as np
 import pytest

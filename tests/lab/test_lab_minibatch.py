@@ -1,4 +1,4 @@
-"""The fast in-place trainer computes exactly lecture 004's gradient: the one of MLP.gradient."""
+"""The fast in-place trainer computes exactly the MNIST-lab lecture's gradient: the one of MLP.gradient."""
 
 import numpy as np
 import pytest

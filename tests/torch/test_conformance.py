@@ -84,7 +84,7 @@ def test_activation_h_dh_d2h_match_torch_autograd(torch, name, params):
     close(act.dh(GRID), dy, what=f"{name} dh")
     if name == "elu":
         # h'' jumps from γ to 0 at a = 0 and has no value there; nnbook takes the a ≤ 0
-        # side (lecture 002's I(x ≤ 0)), torch's double backward the a > 0 side
+        # side (the ECNU lecture's I(x ≤ 0)), torch's double backward the a > 0 side
         kink = GRID == 0
         assert np.all(act.d2h(GRID[kink]) == params.get("gamma", 1.0))
         assert np.all(d2y.numpy()[kink] == 0)

@@ -2,7 +2,7 @@
 
 * :mod:`nnbook.data.idx` — the IDX file format (reader and writer);
 * :mod:`nnbook.data.mnist` — find, verify (SHA-256), download and load MNIST;
-* :mod:`nnbook.data.toy` — lecture 000's four regression functions, moons, circles, XOR, spirals.
+* :mod:`nnbook.data.toy` — the Nankai lecture's four regression functions, moons, circles, XOR, spirals.
 """
 
 from .idx import IDXError, read_idx, write_idx

@@ -1,4 +1,4 @@
-"""The IDX file format of the MNIST database (chapter 17, lab lecture 004).
+"""The IDX file format of the MNIST database (chapter 17, lab the MNIST-lab lecture).
 
 An IDX file is a tiny header followed by one big-endian array:
 

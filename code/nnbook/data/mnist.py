@@ -1,4 +1,4 @@
-"""The MNIST database of handwritten digits: find, verify and load it (chapter 17, lecture 004).
+"""The MNIST database of handwritten digits: find, verify and load it (chapter 17, the MNIST-lab lecture).
 
 The four original files (LeCun, Cortes and Burges; CC BY-SA 3.0) are looked for in this order:
 

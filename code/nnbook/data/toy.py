@@ -1,9 +1,9 @@
 """Small synthetic data sets the chapters use (chapters 4, 6, 8).
 
-* :func:`toy_regression` — the four functions of lecture 000's universal-approximation
+* :func:`toy_regression` — the four functions of the Nankai lecture's universal-approximation
   figure (PRML figure 5.3): x², sin, |x| and the Heaviside step H(x), 50 points on [−1, 1];
 * :func:`two_moons`, :func:`concentric_circles`, :func:`xor`, :func:`spirals` — classification
-  problems that no linear classifier solves (lectures 000, 002, 003: why hidden units).
+  problems that no linear classifier solves (the Nankai, ECNU and DLSys lectures: why hidden units).
 
 Every generator is deterministic for a given ``seed`` and returns batch-first arrays:
 inputs ``X`` of shape (N, D) and targets ``t`` — (N, 1) floats for regression,
@@ -51,9 +51,9 @@ def target_function(name: str):
 
 def toy_regression(name: str = "square", N: int = 50, seed: int = 0, noise: float = 0.0,
                    sampling: str = "grid", dtype=np.float64):
-    """N points of one of the four functions of lecture 000's approximation figure.
+    """N points of one of the four functions of the Nankai lecture's approximation figure.
 
-    Lecture 000 (after PRML figure 5.3) fits a two-layer network with 3 tanh hidden units
+    The Nankai lecture (after PRML figure 5.3) fits a two-layer network with 3 tanh hidden units
     to N = 50 points on [−1, 1] of f(x) = x², sin(x), |x| and the Heaviside step H(x).
     The slide writes sin(x), but on [−1, 1] plain sin x is nearly a straight line; the
     figure shows one full period over the interval, so here ``"sin"`` is **sin(πx)**.

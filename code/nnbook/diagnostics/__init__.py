@@ -1,8 +1,8 @@
 """Looking inside a backward pass (chapters 13 and 14): per-layer norms, per-layer gradient checks, timing.
 
-Chapter 13 (lecture 000, 反向传播的效率) measures what backpropagation costs against
+Chapter 13 (the Nankai lecture, 反向传播的效率) measures what backpropagation costs against
 finite differences and uses central differences per layer to find a broken backward
-pass; chapter 14 (lecture 002, 梯度消失问题) measures how the error signals δ^(l) shrink
+pass; chapter 14 (the ECNU lecture, 梯度消失问题) measures how the error signals δ^(l) shrink
 from layer to layer. One module per job; pages import the names from here
 (``from nnbook import diagnostics``, ``from nnbook.diagnostics import delta_norms``):
 

@@ -1,6 +1,6 @@
 """Chapter 13: which layer of a backward pass is wrong, and which finite-difference step can tell?
 
-Lecture 000 (反向传播的效率) checks backpropagation by finite differences.
+The Nankai lecture (反向传播的效率) checks backpropagation by finite differences.
 :func:`layer_gradient_check` compares ``net.gradient`` with central differences, one row
 per parameter array (W1, b1, W2, ...), so a wrong layer stands out;
 :func:`finite_difference_errors` measures the error of forward and central differences
@@ -55,7 +55,7 @@ def layer_gradient_check(net, X, T, reduction="sum", l2=0.0, eps=1e-5) -> List[L
     reduction : {"sum", "mean"}
     l2 : float
     eps : float
-        Step of the central difference (lecture 000: error O(ε²)).
+        Step of the central difference (the Nankai lecture: error O(ε²)).
 
     Returns
     -------

@@ -1,6 +1,6 @@
 """Chapter 14: how do the error signals δ^(l) and the gradients shrink from layer to layer?
 
-Lecture 002 (梯度消失问题): one number per layer l = 1..L of a network on a batch --
+The ECNU lecture (梯度消失问题): one number per layer l = 1..L of a network on a batch --
 :func:`delta_norms` (‖δ^(l)‖), :func:`gradient_norms` (‖∂E/∂W^(l)‖) and
 :func:`weight_changes` (how far training moved each W^(l)).
 """

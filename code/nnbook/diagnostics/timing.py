@@ -1,6 +1,6 @@
 """Chapter 13: does a gradient by backpropagation cost O(W) and one by finite differences O(W²)?
 
-Lecture 000 (反向传播的效率) counts operations; these functions measure them:
+The Nankai lecture (反向传播的效率) counts operations; these functions measure them:
 :func:`operation_counts` (the count), :class:`ScalarMLP` (a network evaluated one
 multiply-add at a time, so its running time follows the count), :func:`time_gradients`
 (backprop against central differences as W grows) and :func:`median_time`.
@@ -51,7 +51,7 @@ def median_time(fn: Callable[[], object], repeats: int = 5, warmup: int = 1,
 class ScalarMLP:
     """A network evaluated one multiply-add at a time in plain Python (chapter 13).
 
-    Lecture 000 counts operations: one evaluation of E_n costs O(W) multiply-adds. numpy
+    The Nankai lecture counts operations: one evaluation of E_n costs O(W) multiply-adds. numpy
     hides that count behind a fixed cost per call, which dominates small networks; this
     class does not, so its running time is proportional to the number of operations and
     the measured cost of backprop and finite differences shows the lecture's O(W) and
@@ -94,7 +94,7 @@ class ScalarMLP:
         return 0.5 * sum((y - tk) ** 2 for y, tk in zip(zs[-1], t))
 
     def gradient(self, w, x, t) -> np.ndarray:
-        """∇E_n by backpropagation, one scalar at a time (lecture 000's four steps)."""
+        """∇E_n by backpropagation, one scalar at a time (the Nankai lecture's four steps)."""
         layers = self._layers(w)
         zs, _ = self._forward(layers, x)
         delta = [y - tk for y, tk in zip(zs[-1], t)]                         # δ_k = y_k − t_k
@@ -111,7 +111,7 @@ class ScalarMLP:
 
 
 def operation_counts(sizes: Sequence[int]) -> dict:
-    """Multiply-adds for one gradient of E_n by each method (lecture 000).
+    """Multiply-adds for one gradient of E_n by each method (the Nankai lecture).
 
     One forward pass costs W multiply-adds (each weight one multiply and one add, each
     bias one add), with W = Σ_l n_l (n_{l-1} + 1). Backprop adds the backward pass:
@@ -147,7 +147,7 @@ def time_gradients(sizes_list: Sequence[Sequence[int]], repeats: int = 3, seed: 
                    eps: float = 1e-6, implementation: str = "scalar") -> GradientTimings:
     """Median time of one gradient by backprop and by central differences (chapter 13).
 
-    Lecture 000's claim, O(W) operations per gradient by backpropagation against O(W²) by
+    The Nankai lecture's claim, O(W) operations per gradient by backpropagation against O(W²) by
     finite differences, is a count of operations. Time is proportional to that count only
     when every operation costs the same: ``implementation="scalar"`` times
     :class:`ScalarMLP` (plain Python, one multiply-add at a time), whose running time

@@ -1,7 +1,7 @@
-"""The Hessian H_ij = ∂²E/∂w_i∂w_j of a network's error: every method of lecture 000, and its uses (chapter 16).
+"""The Hessian H_ij = ∂²E/∂w_i∂w_j of a network's error: every method of the Nankai lecture, and its uses (chapter 16).
 
 All weights and biases are one vector w in the order of ``net.get_w()`` (see
-:mod:`.layout`); the error is E = Σ_n E_n by default (lecture 000), or the mean.
+:mod:`.layout`); the error is E = Σ_n E_n by default (the Nankai lecture), or the mean.
 
 Computing H:
 

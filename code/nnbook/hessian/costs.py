@@ -1,6 +1,6 @@
-"""What each Hessian method costs, counted in multiply-adds (lecture 000; chapter 16).
+"""What each Hessian method costs, counted in multiply-adds (the Nankai lecture; chapter 16).
 
-Lecture 000 states the cost of every method as a power of the number of weights W:
+The Nankai lecture states the cost of every method as a power of the number of weights W:
 second differences of E O(W³), differences of the backprop gradient O(W²), the diagonal
 approximation O(W), one product vᵀH O(W) and the whole H from the W unit vectors O(W²).
 Those are counts of operations, not times (chapter 13 shows why a clock hides them on small

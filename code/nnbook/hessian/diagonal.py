@@ -1,6 +1,6 @@
 """The diagonal of the Hessian by a backward recursion (Becker and Le Cun; chapter 16).
 
-Lecture 000 (对角化近似): a weight w_ji enters the error only through a_j = Σ_i w_ji z_i,
+The Nankai lecture (对角化近似): a weight w_ji enters the error only through a_j = Σ_i w_ji z_i,
 linearly, so the diagonal entries for one sample are exactly
 
     ∂²E_n/∂w_ji² = (∂²E_n/∂a_j²) z_i²,
@@ -40,7 +40,7 @@ __all__ = ["diagonal_backward_layer", "hessian_diagonal"]
 
 
 def diagonal_backward_layer(M_next, delta_next, W_next, A, act, drop_off_diagonal=True):
-    """One step of the backward recursion for ∂²E_n/∂a_j² (lecture 000).
+    """One step of the backward recursion for ∂²E_n/∂a_j² (the Nankai lecture).
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
-"""The exact Hessian of a two-layer network from closed forms (lecture 000; chapter 16).
+"""The exact Hessian of a two-layer network from closed forms (the Nankai lecture; chapter 16).
 
-Lecture 000 (Hessian矩阵的精确计算): i, i' index inputs, j, j' hidden units, k, k' outputs;
+The Nankai lecture (Hessian矩阵的精确计算): i, i' index inputs, j, j' hidden units, k, k' outputs;
 δ_k = ∂E_n/∂a_k and M_kk' = ∂²E_n/∂a_k∂a_k'. Then, for one sample,
 
 both weights in layer 2

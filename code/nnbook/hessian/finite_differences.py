@@ -1,6 +1,6 @@
 """The Hessian by finite differences: the slow, simple references (chapter 16).
 
-Lecture 000 (有限差分) gives two schemes, both with error O(ε²):
+The Nankai lecture (有限差分) gives two schemes, both with error O(ε²):
 
 * perturb every *pair* of weights and difference the error itself,
 
@@ -36,7 +36,7 @@ def _default_eps(net, power):
 
 
 def hessian_fd_gradient(net, X, T, eps=None, reduction="sum", l2=0.0, symmetrize=False):
-    """The Hessian by central differences of the backprop gradient, O(W²) (lecture 000).
+    """The Hessian by central differences of the backprop gradient, O(W²) (the Nankai lecture).
 
     Column i is  [∇E(w + ε e_i) − ∇E(w − ε e_i)] / 2ε.
 
@@ -49,7 +49,7 @@ def hessian_fd_gradient(net, X, T, eps=None, reduction="sum", l2=0.0, symmetrize
     eps : float, optional
         Step; default (machine ε)^(1/3) of the network's dtype.
     reduction : {"sum", "mean"}
-        E = Σ_n E_n (lecture 000) or the mean.
+        E = Σ_n E_n (the Nankai lecture) or the mean.
     l2 : float
         λ of ½λ‖W‖².
     symmetrize : bool

@@ -1,6 +1,6 @@
 """Looking at a Hessian: how far from diagonal it is, and the error in a plane of two weights (chapter 16).
 
-* :func:`offdiagonal_ratio` — Σ_{i≠j}|H_ij| / Σ_i|H_ii|, lecture 000's "strongly non-diagonal";
+* :func:`offdiagonal_ratio` — Σ_{i≠j}|H_ij| / Σ_i|H_ii|, the Nankai lecture's "strongly non-diagonal";
 * :func:`error_slice` — E on the plane w + s e_i + t e_j, to compare with the quadratic
   model ½ δwᵀ H δw.
 """

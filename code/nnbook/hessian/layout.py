@@ -1,6 +1,6 @@
 """Where each weight sits in the one vector w, and the checks every Hessian method shares.
 
-Lecture 000 (Hessian矩阵) gathers all weights and biases w_i into one vector w, so that
+The Nankai lecture (Hessian矩阵) gathers all weights and biases w_i into one vector w, so that
 the second derivatives ∂²E/∂w_i∂w_j are the elements H_ij, i, j ∈ {1, ..., W}. The order
 is the one of :meth:`nnbook.networks.MLP.get_w`:
 

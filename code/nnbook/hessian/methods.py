@@ -1,6 +1,6 @@
 """The Hessian by name: :data:`METHODS` and :func:`hessian` (chapter 16).
 
-One entry per method of lecture 000 that returns the whole (W, W) matrix (the diagonal ones
+One entry per method of the Nankai lecture that returns the whole (W, W) matrix (the diagonal ones
 as diagonal matrices), so that a caller — a training loop, a comparison table — can switch
 methods by a string.
 """

@@ -1,6 +1,6 @@
 """The outer-product (Levenberg–Marquardt, Gauss–Newton) approximation of the Hessian (chapter 16).
 
-Lecture 000 (外积近似): for the sum-of-squares error E = ½ Σ_n (y_n − t_n)²,
+The Nankai lecture (外积近似): for the sum-of-squares error E = ½ Σ_n (y_n − t_n)²,
 
     H = ∇∇E = Σ_n ∇y_n ∇y_nᵀ + Σ_n (y_n − t_n) ∇∇y_n,
 
@@ -122,7 +122,7 @@ def outer_product_factors(net, X, reduction="sum"):
 
 
 def outer_product_sum(B, M=None):
-    """Σ_n B_nᵀ M_n B_n: the outer-product Hessian from the output gradients (lecture 000).
+    """Σ_n B_nᵀ M_n B_n: the outer-product Hessian from the output gradients (the Nankai lecture).
 
     With ``M`` omitted it is Σ_n Σ_k b_nk b_nkᵀ (sum of squares, b_nk = ∇y_nk); with
     M_n = diag(y_n(1 − y_n)) the sigmoid + cross-entropy form Σ_n y_n(1 − y_n) b_n b_nᵀ; with

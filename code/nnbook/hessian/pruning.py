@@ -1,6 +1,6 @@
 """Pruning the least important weights with the Hessian: Optimal Brain Damage and Surgeon (chapter 16).
 
-Lecture 000 lists, among the uses of the Hessian, that its inverse finds the least
+The Nankai lecture lists, among the uses of the Hessian, that its inverse finds the least
 important weights to "prune" (剪枝). Near a minimum w* (∇E = 0) the change of the error
 under a change δw of the weights is, to second order (chapter 7),
 

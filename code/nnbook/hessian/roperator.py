@@ -1,6 +1,6 @@
 """Fast multiplication by the Hessian: the R{·} operator (Pearlmutter 1994; chapter 16).
 
-Lecture 000 (Hessian矩阵的快速乘法): vᵀH = vᵀ∇(∇E), so apply the directional derivative
+The Nankai lecture (Hessian矩阵的快速乘法): vᵀH = vᵀ∇(∇E), so apply the directional derivative
 R{·} = vᵀ∇ to every equation of the forward and backward passes, with R{w} = v. For a
 two-layer network with linear outputs and sum-of-squares error:
 
@@ -186,7 +186,7 @@ def hessian_vector_product(net, X, T, v, reduction="sum", l2=0.0):
     v : ndarray, shape (n_params,)
         A direction in weight space, in the layout of ``net.get_w()``.
     reduction : {"sum", "mean"}
-        E = Σ_n E_n (lecture 000) or the mean.
+        E = Σ_n E_n (the Nankai lecture) or the mean.
     l2 : float
         λ of ½λ‖W‖², which adds λ v on the weight entries.
 
@@ -206,7 +206,7 @@ def hessian_vector_product(net, X, T, v, reduction="sum", l2=0.0):
 
 
 def hessian_r_operator(net, X, T, reduction="sum", l2=0.0):
-    """The whole Hessian, one column per unit vector v = e_i: W R-products, O(W²) (lecture 000).
+    """The whole Hessian, one column per unit vector v = e_i: W R-products, O(W²) (the Nankai lecture).
 
     Parameters
     ----------

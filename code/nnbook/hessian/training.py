@@ -1,6 +1,6 @@
 """Second-order training: Levenberg–Marquardt and damped Newton steps (chapter 16).
 
-Lecture 000 (Hessian矩阵) names the non-linear optimisation algorithms of training as the
+The Nankai lecture (Hessian矩阵) names the non-linear optimisation algorithms of training as the
 first use of the second derivatives. :func:`levenberg_marquardt` takes steps
 Δw = −(H + μI)⁻¹∇E with H the outer-product (Levenberg–Marquardt) Hessian or the exact one
 (a damped Newton method) and adapts the damping μ.
@@ -42,7 +42,7 @@ def levenberg_marquardt(net, X, T, iterations=100, hessian="outer_product", mu=1
                         max_tries=50) -> LMHistory:
     """Minimise E(w) in place by steps Δw = −(H + μI)⁻¹ ∇E with an adapted damping μ.
 
-    With the outer-product Hessian this is the Levenberg–Marquardt algorithm (lecture 000,
+    With the outer-product Hessian this is the Levenberg–Marquardt algorithm (the Nankai lecture,
     外积近似); with ``hessian="r"`` (the exact Hessian by the R{·} operator) it is a damped
     Newton method, which converges quadratically once H is positive definite. A step is
     accepted only if it lowers E; then μ is divided by ``decrease``, else multiplied by

@@ -1,6 +1,6 @@
 """The inverse of the outer-product Hessian, one data point at a time (chapter 16).
 
-Lecture 000 (Hessian矩阵的逆): with H_N = Σ_n b_n b_nᵀ, split off the contribution of
+The Nankai lecture (Hessian矩阵的逆): with H_N = Σ_n b_n b_nᵀ, split off the contribution of
 point L+1, H_{L+1} = H_L + b_{L+1} b_{L+1}ᵀ, and use the Woodbury identity
 
     (M + v vᵀ)⁻¹ = M⁻¹ − (M⁻¹ v)(vᵀ M⁻¹) / (1 + vᵀ M⁻¹ v)
@@ -25,7 +25,7 @@ __all__ = ["woodbury_update", "outer_product_inverse"]
 
 
 def woodbury_update(Hinv, b):
-    """One step of the sequential inverse: (H + b bᵀ)⁻¹ from H⁻¹ (lecture 000).
+    """One step of the sequential inverse: (H + b bᵀ)⁻¹ from H⁻¹ (the Nankai lecture).
 
     Parameters
     ----------

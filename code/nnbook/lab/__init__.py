@@ -1,4 +1,4 @@
-"""The handwritten-digit lab of lecture 004 (chapter 17).
+"""The handwritten-digit lab of the MNIST-lab lecture (chapter 17).
 
 * :mod:`nnbook.lab.minibatch` — mini-batch gradient descent for a ReLU + softmax MLP,
   every line a formula of the lecture, in place on preallocated buffers (fast);

@@ -3,7 +3,7 @@
 Shifting a digit by a pixel does not change its class, but it changes most of its 784
 input values. Showing the network a randomly shifted copy of each image in every epoch
 is the cheapest way to give it "more" data (LeCun's table: distortions help every
-classifier). The network, the error and every derivative stay exactly those of lecture 004;
+classifier). The network, the error and every derivative stay exactly those of the MNIST-lab lecture;
 only the rows x_n fed to them change from epoch to epoch.
 
 The images are stored once with a border of ``s`` zero pixels (28 + 2s)² wide; a shift

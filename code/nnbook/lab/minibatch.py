@@ -1,4 +1,4 @@
-"""Mini-batch gradient descent for the lab network, in place (chapter 17, lecture 004).
+"""Mini-batch gradient descent for the lab network, in place (chapter 17, the MNIST-lab lecture).
 
 The network of the lab is x → a⁽¹⁾ → z⁽¹⁾ → a⁽²⁾ → z⁽²⁾ → a⁽³⁾ → y with ReLU hidden units
 f(a) = max(0, a), softmax outputs and the cross-entropy with L2 weight decay
@@ -6,7 +6,7 @@ f(a) = max(0, a), softmax outputs and the cross-entropy with L2 weight decay
     E_total = (1/N) Σ_n E_n + (λ/2) Σ_l ‖W⁽ˡ⁾‖²,      E_n = −Σ_k t_k ln y_k,
 
 (biases are not decayed). In the batch-first form of :mod:`nnbook.networks` (the rows of
-``X`` are the N samples, ``W[l-1]`` = W⁽ˡ⁾ has shape (n_l, n_{l-1})) lecture 004's steps are
+``X`` are the N samples, ``W[l-1]`` = W⁽ˡ⁾ has shape (n_l, n_{l-1})) the MNIST-lab lecture's steps are
 
     A⁽ˡ⁾ = Z⁽ˡ⁻¹⁾ W⁽ˡ⁾ᵀ + b⁽ˡ⁾,   Z⁽ˡ⁾ = f(A⁽ˡ⁾),   Z⁽⁰⁾ = X,   Y = softmax(A⁽ᴸ⁾)
     δ⁽ᴸ⁾ = (Y − T) / N                                   (softmax + cross-entropy; 1/N of the mean)
@@ -16,8 +16,8 @@ f(a) = max(0, a), softmax outputs and the cross-entropy with L2 weight decay
 
 The lecture writes f′(z⁽ˡ⁾); for ReLU f′(a) = 1[a > 0]. The forward pass computes this mask
 once (as booleans), applies it (z = a·f′(a) = max(0, a)) and keeps it for the backward pass,
-so A need not be kept. Lecture 004 writes the update with the transposes of its own
-layout, W ← W − η z⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ − ηλW; here W⁽ˡ⁾ is (n_l, n_{l-1}) as in lecture 000, so the
+so A need not be kept. The MNIST-lab lecture writes the update with the transposes of its own
+layout, W ← W − η z⁽ˡ⁻¹⁾ᵀ δ⁽ˡ⁾ − ηλW; here W⁽ˡ⁾ is (n_l, n_{l-1}) as in the Nankai lecture, so the
 same product is δ⁽ˡ⁾ᵀ Z⁽ˡ⁻¹⁾ (chapter 3 shows both layouts side by side).
 
 :class:`MiniBatchSGD` does exactly this on the arrays of an :class:`nnbook.networks.MLP`

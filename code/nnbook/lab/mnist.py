@@ -1,4 +1,4 @@
-"""The MNIST lab of lecture 004: train 784 → ReLU → ReLU → 10 softmax by mini-batch gradient descent.
+"""The MNIST lab of the MNIST-lab lecture: train 784 → ReLU → ReLU → 10 softmax by mini-batch gradient descent.
 
 Python API (what chapter 17 calls)::
 
@@ -14,7 +14,7 @@ Command line::
     python -m nnbook.lab.mnist --subset 2000 --epochs 2 --json out.json
     python -m nnbook.lab.mnist --save net.npz ; python -m nnbook.lab.mnist --load net.npz --evaluate-only
 
-The error is lecture 004's E_total = (1/N) Σ_n E_n + (λ/2) Σ_l ‖W⁽ˡ⁾‖² (cross-entropy, weights
+The error is the MNIST-lab lecture's E_total = (1/N) Σ_n E_n + (λ/2) Σ_l ‖W⁽ˡ⁾‖² (cross-entropy, weights
 decayed, biases not), minimised with a learning rate η = 0.1 for the first half of the
 epochs and 0.01 for the second (the lecture: 50 + 50 epochs). Every step is
 :meth:`nnbook.lab.minibatch.MiniBatchSGD.step`. If MNIST is missing or corrupt the command
@@ -53,7 +53,7 @@ TRAINER_VERSION = 3
 class Config:
     """Everything that decides a training run (and so its cache key).
 
-    The defaults are lecture 004's network and schedule shape, 784 → 500 → 300 → 10 (the
+    The defaults are the MNIST-lab lecture's network and schedule shape, 784 → 500 → 300 → 10 (the
     500 + 300 of LeCun's table), η = 0.1 for the first half of the epochs and 0.01 for the
     second, with 15 + 15 epochs instead of the lecture's 50 + 50 so that a run takes about a
     minute on two cores, batches of 64, He initialisation, and a new random order of the
@@ -384,7 +384,7 @@ def _parser() -> argparse.ArgumentParser:
     d = Config()
     p = argparse.ArgumentParser(
         prog="python -m nnbook.lab.mnist",
-        description="Lecture 004's MNIST lab: 784 → ReLU hidden layers → 10 softmax outputs, cross-entropy "
+        description="The MNIST-lab lecture's MNIST lab: 784 → ReLU hidden layers → 10 softmax outputs, cross-entropy "
                     "with L2 weight decay, mini-batch gradient descent with a stepped learning rate.",
         epilog="MNIST is looked for in $NNBOOK_DATA/mnist/, then in the cache ($NNBOOK_CACHE/mnist/ or the "
                "user cache), then downloaded and checked against its SHA-256 (not with --no-download or "

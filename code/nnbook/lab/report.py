@@ -1,4 +1,4 @@
-"""What a trained lab network gets right and wrong (chapter 17, lecture 004).
+"""What a trained lab network gets right and wrong (chapter 17, the MNIST-lab lecture).
 
 After training, three views of the network answer "how good is it, and where does it fail?":
 

@@ -10,19 +10,19 @@ pages import the names from here (``from nnbook import symbolic``):
 module        chapter   question it answers
 ============  ========  ===================================================================
 functions     2         how are σ and the indicator I written so that SymPy's results read
-                        like lecture 002's? (the symbols ``a``, γ, γ_i, β;
+                        like the ECNU lecture's? (the symbols ``a``, γ, γ_i, β;
                         :class:`Logistic`, :class:`Indicator`)
 expressions   2         what are the nine activations and their derivatives of any order?
                         (:func:`activation_expr`, :func:`derivative`,
                         :func:`nice_derivative`, :func:`parameter_derivative`)
 proofs        2         does a derived expression equal the lecture's form? (:func:`is_zero`)
-table         2         lecture 002's table 常见激活函数及其导数, derived and proven
+table         2         the ECNU lecture's table 常见激活函数及其导数, derived and proven
                         (:func:`derivative_table` and its LaTeX, Markdown, HTML renderers)
 numeric       2         how does a formula become numbers? (:func:`to_numpy`; the
                         high-precision reference :func:`exact_values`)
 deltas        12        why is δ = ∂E/∂a = y − t for the canonical output/error pairs?
-                        (lecture 004, 求导 δ⁽³⁾: :func:`softmax_ce_delta` and the others)
-bounds        14        how large can σ' and tanh' be? (σ' ≤ 1/4, tanh' ≤ 1; lecture 002,
+                        (the MNIST-lab lecture, 求导 δ⁽³⁾: :func:`softmax_ce_delta` and the others)
+bounds        14        how large can σ' and tanh' be? (σ' ≤ 1/4, tanh' ≤ 1; the ECNU lecture,
                         梯度消失问题)
 ============  ========  ===================================================================
 

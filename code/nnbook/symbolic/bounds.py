@@ -25,7 +25,7 @@ class DerivativeBound:
     ----------
     name : str
     dh, d2h : sympy.Expr
-        h' and h'' (raw SymPy derivatives of lecture 002's definition).
+        h' and h'' (raw SymPy derivatives of the ECNU lecture's definition).
     critical_points : tuple of sympy.Expr
         The real solutions of h''(a) = 0.
     argmax : sympy.Expr
@@ -74,7 +74,7 @@ def _bound(key):
 
 @functools.lru_cache(maxsize=None)
 def sigmoid_derivative_bound() -> DerivativeBound:
-    """max σ'(a) = σ'(0) = 1/4, so σ'(a) ∈ (0, 1/4] (lecture 002, 梯度消失问题).
+    """max σ'(a) = σ'(0) = 1/4, so σ'(a) ∈ (0, 1/4] (the ECNU lecture, 梯度消失问题).
 
     σ''(a) = 0 has the one real solution a = 0, σ'''(0) = −1/8 < 0, σ'(±∞) = 0.
     """
@@ -83,7 +83,7 @@ def sigmoid_derivative_bound() -> DerivativeBound:
 
 @functools.lru_cache(maxsize=None)
 def tanh_derivative_bound() -> DerivativeBound:
-    """max tanh'(a) = tanh'(0) = 1, so tanh'(a) ∈ (0, 1] (lecture 002, 梯度消失问题).
+    """max tanh'(a) = tanh'(0) = 1, so tanh'(a) ∈ (0, 1] (the ECNU lecture, 梯度消失问题).
 
     tanh''(a) = 0 has the one real solution a = 0, tanh'''(0) = −2 < 0, tanh'(±∞) = 0.
     """

@@ -1,6 +1,6 @@
 """Chapter 12: why is the output delta δ = ∂E/∂a = y − t for each canonical output/error pair?
 
-The derivations of lecture 004 (求导 δ⁽³⁾), step by step for display and proven by SymPy:
+The derivations of the MNIST-lab lecture (求导 δ⁽³⁾), step by step for display and proven by SymPy:
 
 * :func:`softmax_ce_delta` -- softmax + cross-entropy for K classes (with the softmax
   Jacobian and the chain rule); :func:`softmax_ce_delta_general` for a symbolic K;
@@ -95,7 +95,7 @@ def _is_zero_rational_in_exp(expr, av):
 
 @dataclass(frozen=True)
 class SoftmaxCEDelta:
-    """δ_j = ∂E/∂a_j of softmax + cross-entropy for K classes (lecture 004; chapter 12).
+    """δ_j = ∂E/∂a_j of softmax + cross-entropy for K classes (the MNIST-lab lecture; chapter 12).
 
     Attributes
     ----------
@@ -139,7 +139,7 @@ class SoftmaxCEDelta:
 def softmax_ce_delta(K=10) -> SoftmaxCEDelta:
     """Derive δ_j = ∂E/∂a_j = y_j − t_j for E = −Σ_k t_k ln y_k, y = softmax(a), K classes.
 
-    The derivation of lecture 004 (求导 δ⁽³⁾, with K = 10 there) for any concrete K,
+    The derivation of the MNIST-lab lecture (求导 δ⁽³⁾, with K = 10 there) for any concrete K,
     for a general target with Σ_k t_k = 1 (one-hot, or a probability vector):
 
     1. differentiate E(a) directly (``derived``) and prove it equals y_j − t_j;
@@ -282,7 +282,7 @@ def _case_setup(K, j):
 
 @functools.lru_cache(maxsize=None)
 def softmax_ce_delta_case_k_eq_j(K=10, j=1) -> Derivation:
-    """Lecture 004, 求导 δ⁽³⁾-1: one-hot t with t_j = 1, the derivative by a_j: δ_j = y_j − 1.
+    """The MNIST-lab lecture, 求导 δ⁽³⁾-1: one-hot t with t_j = 1, the derivative by a_j: δ_j = y_j − 1.
 
     E_n = −ln y_j; ∂E/∂y_j = −1/y_j; ∂y_j/∂a_j by the quotient rule is
     (e^{a_j} Σ_k e^{a_k} − e^{a_j} e^{a_j}) / (Σ_k e^{a_k})² = y_j − y_j²;
@@ -313,12 +313,12 @@ def softmax_ce_delta_case_k_eq_j(K=10, j=1) -> Derivation:
              "chain rule"),
         Step(sp.Symbol(f"delta_{j}"), y_sym - 1, ""),
     )
-    return Derivation(f"Lecture 004, case k = j (K = {K})", steps, derived, y_sym - 1, bool(verified))
+    return Derivation(f"The MNIST-lab lecture, case k = j (K = {K})", steps, derived, y_sym - 1, bool(verified))
 
 
 @functools.lru_cache(maxsize=None)
 def softmax_ce_delta_case_k_ne_j(K=10, j=1, i=2) -> Derivation:
-    """Lecture 004, 求导 δ⁽³⁾-2: one-hot t with t_j = 1, the derivative by a_i, i ≠ j: δ_i = y_i.
+    """The MNIST-lab lecture, 求导 δ⁽³⁾-2: one-hot t with t_j = 1, the derivative by a_i, i ≠ j: δ_i = y_i.
 
     E_n = −ln y_j; ∂y_j/∂a_i = (0 · Σ_k e^{a_k} − e^{a_j} e^{a_i}) / (Σ_k e^{a_k})² = −y_j y_i;
     so δ_i = (−1/y_j)(−y_j y_i) = y_i.
@@ -348,7 +348,7 @@ def softmax_ce_delta_case_k_ne_j(K=10, j=1, i=2) -> Derivation:
         Step(sp.Symbol(f"delta_{i}"), sp.Mul(-1 / yj, -yj * yi, evaluate=False), "chain rule"),
         Step(sp.Symbol(f"delta_{i}"), yi, ""),
     )
-    return Derivation(f"Lecture 004, case k ≠ j (K = {K})", steps, derived, yi, bool(verified))
+    return Derivation(f"The MNIST-lab lecture, case k ≠ j (K = {K})", steps, derived, yi, bool(verified))
 
 
 @functools.lru_cache(maxsize=None)

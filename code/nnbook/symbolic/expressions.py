@@ -1,17 +1,17 @@
-"""Chapter 2: what are the nine activations of lecture 002 and their derivatives, derived by SymPy?
+"""Chapter 2: what are the nine activations of the ECNU lecture and their derivatives, derived by SymPy?
 
-* :func:`activation_expr` -- h(a) as lecture 002 (常见激活函数) writes it, in the symbol ``a``;
+* :func:`activation_expr` -- h(a) as the ECNU lecture (常见激活函数) writes it, in the symbol ``a``;
 * :func:`derivative` -- dⁿh/daⁿ of any order: SymPy's raw result, its simplification, or
   the lecture's form (:func:`nice_derivative`: σ(a)(1 − σ(a)), 1 − tanh²(a), I(a > 0), ...);
 * :func:`parameter_derivative` -- ∂h/∂γ and ∂h/∂β.
 
 Conventions
 -----------
-The variable is the net input ``a`` (lecture 000; lecture 002 writes x). ReLU-like
+The variable is the net input ``a`` (the Nankai lecture; the ECNU lecture writes x). ReLU-like
 functions are :class:`sympy.Piecewise` with the condition ``a > 0`` first, so the
 derivative at the kink a = 0 is the one of the ``a ≤ 0`` branch: ReLU'(0) = 0,
-LeakyReLU'(0) = PReLU'(0) = γ, ELU'(0) = γ. This is lecture 002's I(x > 0) and the
-convention of :mod:`nnbook.activations` (and of PyTorch). Lecture 002 defines ReLU with
+LeakyReLU'(0) = PReLU'(0) = γ, ELU'(0) = γ. This is the ECNU lecture's I(x > 0) and the
+convention of :mod:`nnbook.activations` (and of PyTorch). The ECNU lecture defines ReLU with
 the case x ≥ 0; the *value* is the same at 0, only the derivative needs a choice.
 
 The hyper-parameters are the symbols ``gamma`` (γ of LeakyReLU and ELU), ``gamma_i``
@@ -93,7 +93,7 @@ def _activation(key, params):
 
 
 def activation_expr(name, **params) -> sp.Expr:
-    """The activation h(a) as written in lecture 002 (常见激活函数), in the symbol ``a``.
+    """The activation h(a) as written in the ECNU lecture (常见激活函数), in the symbol ``a``.
 
     ===========  ==========================================================
     sigmoid      1 / (1 + e^{−a})
@@ -203,7 +203,7 @@ def _nice(key, order, params):
 
 
 def nice_derivative(name, order=1, **params) -> sp.Expr:
-    """The derivative in the lecture's form (lecture 002's table; orders 1 and 2).
+    """The derivative in the lecture's form (the ECNU lecture's table; orders 1 and 2).
 
     sigmoid σ(1 − σ); tanh 1 − tanh²(a); ReLU I(a > 0); LeakyReLU/PReLU
     I(a > 0) + γ I(a ≤ 0); ELU I(a > 0) + I(a ≤ 0) γ e^a; softplus σ(a);

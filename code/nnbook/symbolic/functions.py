@@ -1,8 +1,8 @@
-"""Chapter 2: how does SymPy write σ and the indicator I, so that a derivative reads as in lecture 002?
+"""Chapter 2: how does SymPy write σ and the indicator I, so that a derivative reads as in the ECNU lecture?
 
 The symbols every derivation uses (the net input ``a`` and the hyper-parameters γ, γ_i,
 β) and two named SymPy functions: :class:`Logistic`, the sigmoid σ(x), which prints as σ
-and differentiates to σ(1 − σ), and :class:`Indicator`, lecture 002's I(condition).
+and differentiates to σ(1 − σ), and :class:`Indicator`, the ECNU lecture's I(condition).
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ import sympy as sp
 
 __all__ = ["a", "gamma", "gamma_i", "beta", "Logistic", "Indicator"]
 
-#: The net input of a unit (lecture 000's a_j; lecture 002's x).
+#: The net input of a unit (the Nankai lecture's a_j; the ECNU lecture's x).
 a = sp.Symbol("a", real=True)
-#: γ of LeakyReLU and ELU (lecture 002).
+#: γ of LeakyReLU and ELU (the ECNU lecture).
 gamma = sp.Symbol("gamma", positive=True)
-#: γ_i, the learnable slope of unit i of a PReLU layer (lecture 002).
+#: γ_i, the learnable slope of unit i of a PReLU layer (the ECNU lecture).
 gamma_i = sp.Symbol("gamma_i", positive=True)
-#: β of swish(a) = a σ(βa) (lecture 002).
+#: β of swish(a) = a σ(βa) (the ECNU lecture).
 beta = sp.Symbol("beta", positive=True)
 
 
@@ -67,7 +67,7 @@ class Logistic(sp.Function):
 
 
 class Indicator(sp.Function):
-    """The indicator I(condition) of lecture 002's table: 1 where it holds, 0 elsewhere.
+    """The indicator I(condition) of the ECNU lecture's table: 1 where it holds, 0 elsewhere.
 
     ``Indicator(a > 0)`` prints as 𝕀(a > 0) and rewrites to
     ``Piecewise((1, a > 0), (0, True))`` with ``expr.rewrite(sympy.Piecewise)``.

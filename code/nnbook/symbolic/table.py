@@ -1,4 +1,4 @@
-"""Chapter 2: does lecture 002's table of activations and their derivatives (常见激活函数及其导数) hold, row by row?
+"""Chapter 2: does the ECNU lecture's table of activations and their derivatives (常见激活函数及其导数) hold, row by row?
 
 :func:`derivative_table` gives one :class:`DerivativeRow` per activation: h, SymPy's raw
 h', its simplification, the lecture's form and the proof that they are equal, and the
@@ -20,13 +20,13 @@ __all__ = ["DerivativeRow", "TITLES", "derivative_table", "derivative_table_late
            "derivative_table_markdown", "derivative_table_html"]
 
 class DerivativeRow(NamedTuple):
-    """One row of :func:`derivative_table` (lecture 002: 常见激活函数及其导数).
+    """One row of :func:`derivative_table` (the ECNU lecture: 常见激活函数及其导数).
 
     Attributes
     ----------
     name : str
     h : sympy.Expr
-        h(a) as in lecture 002.
+        h(a) as in the ECNU lecture.
     dh : sympy.Expr
         h'(a) as ``sympy.diff`` returns it.
     simplified : sympy.Expr
@@ -55,7 +55,7 @@ class DerivativeRow(NamedTuple):
     chinese: str
 
 
-#: Display names of the rows (lecture 002's spelling).
+#: Display names of the rows (the ECNU lecture's spelling).
 TITLES = {"sigmoid": "Logistic (sigmoid)", "tanh": "Tanh", "relu": "ReLU",
           "leaky_relu": "LeakyReLU", "prelu": "PReLU", "elu": "ELU", "softplus": "SoftPlus",
           "swish": "Swish", "identity": "Identity"}
@@ -72,7 +72,7 @@ def _row(key, params):
 
 
 def derivative_table(names=NAMES) -> List[DerivativeRow]:
-    """Lecture 002's table of activations and derivatives, derived and proven by SymPy.
+    """The ECNU lecture's table of activations and derivatives, derived and proven by SymPy.
 
     Parameters
     ----------

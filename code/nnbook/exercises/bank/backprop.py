@@ -36,7 +36,7 @@ function_exercise(
     grading_cases=_out_grading,
     mistakes=[
         (lambda Y, T: T - Y,
-         "Sign error: δ_k = ∂E_n/∂a_k = y_k − t_k (output minus target). Lecture 002 writes −(y − a), "
+         "Sign error: δ_k = ∂E_n/∂a_k = y_k − t_k (output minus target). The ECNU lecture writes −(y − a), "
          "with y its target: the same thing."),
         (lambda Y, T: (Y - T) / Y.shape[0],
          "Wrong normalisation: δ_k belongs to one sample's error E_n; do not divide by the number of samples."),
@@ -87,7 +87,7 @@ function_exercise(
         (lambda A, W, d: np.tanh(A) * (d @ W),
          "You multiplied by h(a) = tanh(a); the rule needs the derivative h'(a) = 1 − tanh²(a)."),
         (lambda A, W, d: (1.0 - A ** 2) * (d @ W),
-         "h'(a) = 1 − z² with z = tanh(a) (lecture 000), not 1 − a²: apply tanh first."),
+         "h'(a) = 1 − z² with z = tanh(a) (the Nankai lecture), not 1 − a²: apply tanh first."),
     ],
     hints=["delta_next @ W has shape (N, n_l): entry (n, j) is Σ_k δ_nk w_kj.",
            "Multiply elementwise by 1 − np.tanh(A)**2."],
@@ -130,11 +130,11 @@ function_exercise(
          "You used only the first sample. For the batch error E = Σ_n E_n the derivatives add up over "
          "all samples: Σ_n δ_n z_nᵀ."),
         (lambda d, Z: d.T @ Z / d.shape[0],
-         "Wrong normalisation: E = Σ_n E_n (lecture 000) gives the plain sum Σ_n δ_n z_nᵀ; no division by N."),
+         "Wrong normalisation: E = Σ_n E_n (the Nankai lecture) gives the plain sum Σ_n δ_n z_nᵀ; no division by N."),
         (lambda d, Z: -(d.T @ Z),
          "Sign error: ∂E_n/∂w_ji = +δ_j z_i."),
     ],
-    hints=["One sample gives the outer product δ_n z_nᵀ (lecture 000: δ_j z_i).",
+    hints=["One sample gives the outer product δ_n z_nᵀ (the Nankai lecture: δ_j z_i).",
            "The sum over samples of outer products is one matrix product."],
 )
 
@@ -156,7 +156,7 @@ choice_exercise(
     answer="nnb2:ajAWlxHBNQIuatdyN3vn",
     explanations={
         0: "Equal units have equal a_j, z_j and (through equal w_kj) equal δ_j, hence equal updates "
-           "δ_j z_i: they stay equal for ever (lecture 002: w_ij 都会取相同的值).",
+           "δ_j z_i: they stay equal for ever (the ECNU lecture: w_ij 都会取相同的值).",
         1: "That is (almost) the all-zero start with tanh units: z_j = 0 and δ_j = h'(a_j) Σ_k w_kj δ_k = 0 "
            "leave every weight gradient zero, and only the output biases move. With equal non-zero weights "
            "the gradients are non-zero, but equal for all hidden units.",

@@ -45,7 +45,7 @@ def _gate_grading(rng):
 function_exercise(
     id="chain.local-gradients",
     chapter=CHAPTER,
-    title="The local rules of lecture 002's gates",
+    title="The local rules of the ECNU lecture's gates",
     points=3,
     name="gate_gradients",
     reference=G.local_derivatives,
@@ -62,7 +62,7 @@ function_exercise(
         (_with_wrong("exp", lambda v, c: (v[0] * math.exp(v[0] - 1),)),
          "Exp gate: eˣ is not a power of x; the power rule does not apply. d(eˣ)/dx = eˣ."),
         (_with_wrong("inv", lambda v, c: (1.0 / v[0] ** 2,)),
-         "Sign error in the 1/x gate: d(1/x)/dx = −1/x² (lecture 002: −1/1.37² · 1.00 = −0.53)."),
+         "Sign error in the 1/x gate: d(1/x)/dx = −1/x² (the ECNU lecture: −1/1.37² · 1.00 = −0.53)."),
         (_with_wrong("sigmoid", lambda v, c: (v[0] * (1 - v[0]),)),
          "Sigmoid gate: the shortcut is σ(x)(1 − σ(x)) with σ evaluated at the input x; you used x(1 − x)."),
     ],

@@ -35,7 +35,7 @@ function_exercise(
     mistakes=[
         (lambda Y, T: float(np.sum((Y - T) ** 2)), "You forgot the factor ½ of E = ½ Σ_n ‖y_n − t_n‖²."),
         (lambda Y, T: float(0.5 * np.mean(np.sum((Y - T) ** 2, axis=1))),
-         "You averaged over the samples; lecture 000's E(w) is the *sum* over n of the E_n."),
+         "You averaged over the samples; the Nankai lecture's E(w) is the *sum* over n of the E_n."),
         (lambda Y, T: float(0.5 * np.sum(np.linalg.norm(Y - T, axis=1))),
          "‖y_n − t_n‖ must be squared: E_n = ½ Σ_k (y_nk − t_nk)²."),
     ],

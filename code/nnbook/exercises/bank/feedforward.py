@@ -45,7 +45,7 @@ function_exercise(
     mistakes=[
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,
          "Transposed weights: W1 is (M, D) with row j holding the weights w_ji into hidden unit j, "
-         "so the net inputs of a batch are X @ W1.T (lecture 003's X W_1 stores the transpose)."),
+         "so the net inputs of a batch are X @ W1.T (the DLSys lecture's X W_1 stores the transpose)."),
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1.T) @ W2.T + b2,
          "The hidden biases w_j0 = b1 are missing from the net inputs a_j."),
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1.T + b1) @ W2.T,
@@ -145,7 +145,7 @@ choice_exercise(
         3: "tanh outputs lie in (−1, 1): not probabilities.",
         4: "ReLU outputs are unbounded and not normalised.",
     },
-    hints=["Lecture 000 lists the output activation for each task: regression, several binary "
+    hints=["The Nankai lecture lists the output activation for each task: regression, several binary "
            "problems, multiclass."],
 )
 

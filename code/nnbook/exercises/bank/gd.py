@@ -12,7 +12,7 @@ CHAPTER = 8
 # --- gd.step ------------------------------------------------------------------------------------
 
 def gd_step_reference(W, grad, eta, lam):
-    """One gradient-descent step with weight decay (lecture 004): W − η (∂E/∂W + λ W)."""
+    """One gradient-descent step with weight decay (the MNIST-lab lecture): W − η (∂E/∂W + λ W)."""
     return W - eta * (grad + lam * W)
 
 
@@ -91,7 +91,7 @@ function_exercise(
     grading_cases=_mb_grading,
     mistakes=[
         (lambda G, idx: G[idx].sum(axis=0),
-         "Wrong normalisation: with the mean error of lecture 004 the mini-batch gradient is the "
+         "Wrong normalisation: with the mean error of the MNIST-lab lecture the mini-batch gradient is the "
          "*mean* (1/B) Σ_n ∇E_n over the B samples, not their sum."),
         (lambda G, idx: G.mean(axis=0),
          "You averaged over the whole training set (batch gradient descent); use only the rows idx."),
@@ -224,7 +224,7 @@ slider_task(
 choice_exercise(
     id="gd.when-sgd",
     chapter=CHAPTER,
-    title="When does lecture 002 switch to stochastic gradient descent?",
+    title="When does the ECNU lecture switch to stochastic gradient descent?",
     points=1,
     name="when_sgd",
     options=[
@@ -241,5 +241,5 @@ choice_exercise(
         2: "Both methods need the gradient of E_n; neither helps where it does not exist.",
         3: "A small learning rate is fixed by choosing a larger one, not by changing how many samples an update uses.",
     },
-    hints=["Lecture 002: 每对参数进行一次更新都要遍历整个训练数据集 …"],
+    hints=["The ECNU lecture: 每对参数进行一次更新都要遍历整个训练数据集 …"],
 )

@@ -14,7 +14,7 @@ from nnbook.hessian.pruning import obd_saliency, obs_saliency
 from nnbook.jacobian import output_unit_jacobian
 
 CHAPTER = 16
-_TANH = _activation("tanh")          # the hidden units of lecture 000's two-layer network
+_TANH = _activation("tanh")          # the hidden units of the Nankai lecture's two-layer network
 
 
 # --- hessian.woodbury-update ----------------------------------------------------------------

@@ -82,7 +82,7 @@ function_exercise(
                                    "rule needs its derivative σ'(XW₁)."),
         (_sign_flipped, "Sign error: the derivative of softmax + cross-entropy is S − I_y, not I_y − S."),
         (_without_labels, "You used S instead of S − I_y: the one-hot rows I_y of the labels must be subtracted."),
-        (_mean_instead_of_sum, "You divided by m: the exercise's loss is summed over the batch, as in lecture 003."),
+        (_mean_instead_of_sum, "You divided by m: the exercise's loss is summed over the batch, as in the DLSys lecture."),
     ],
     hints=[
         "Compute A = X @ W1, then S = softmax(ReLU(A) @ W2) row by row, and G = S − I_y with I_y = np.eye(k)[y].",
@@ -94,7 +94,7 @@ function_exercise(
 # --- matrix.layer-backward ------------------------------------------------------------------------
 
 def _layer_backward_reference(G_next, Z, W, dsigma):
-    """(G_i, ∇W_i) = ((G ∘ σ')Wᵀ, Zᵀ(G ∘ σ')): lecture 003, eqs. (14) and (15)."""
+    """(G_i, ∇W_i) = ((G ∘ σ')Wᵀ, Zᵀ(G ∘ σ')): the DLSys lecture, eqs. (14) and (15)."""
     delta = G_next * dsigma
     return delta @ W.T, Z.T @ delta
 
@@ -251,7 +251,7 @@ choice_exercise(
     explanations={
         0: "(m, k) times (m, d) cannot be multiplied: this is the 'scalar' chain rule before matching sizes.",
         1: "This has shape (k, d), the transpose of W₂ — it is the gradient in the package's layout W^(2), "
-           "not in lecture 003's.",
+           "not in the DLSys lecture's.",
         2: "(d, m)(m, k) = (d, k), the shape of W₂: eq. (10), the sum over samples of σ(x_nᵀW₁)ᵀ(s_n − e_{y_n}).",
         3: "(m, d)(k, m) cannot be multiplied unless d = k, and even then it is not a sum over the samples.",
     },

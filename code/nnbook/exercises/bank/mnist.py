@@ -19,7 +19,7 @@ def _relu_outputs(rng, shape):
 # --- mnist.hidden-delta ---------------------------------------------------------------------------
 
 def _hidden_delta_reference(delta_next, W_next, Z):
-    """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾) ⊙ f′(a⁽ˡ⁾), f′ = 1[z > 0] for ReLU (lecture 004, the package's trainer)."""
+    """δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾) ⊙ f′(a⁽ˡ⁾), f′ = 1[z > 0] for ReLU (the MNIST-lab lecture, the package's trainer)."""
     return (delta_next @ W_next) * (Z > 0)
 
 
@@ -55,7 +55,7 @@ function_exercise(
          "(a unit that was off passes no error back)."),
         (lambda d, W, Z: (d @ W.T) * (Z > 0),
          "You used W transposed. In the package's layout W⁽ˡ⁺¹⁾ is (n_{l+1}, n_l), so Σ_k w_kj δ_k is "
-         "δ @ W, not δ @ W.T (lecture 004's (w⁽³⁾)ᵀ belongs to its own (inputs × outputs) layout)."),
+         "δ @ W, not δ @ W.T (the MNIST-lab lecture's (w⁽³⁾)ᵀ belongs to its own (inputs × outputs) layout)."),
         (lambda d, W, Z: (d @ W) * Z,
          "You multiplied by z = f(a) itself; the chain rule needs the derivative f′(a), which for ReLU is "
          "1 where z > 0 and 0 elsewhere."),
@@ -71,7 +71,7 @@ function_exercise(
 # --- mnist.decay-update ---------------------------------------------------------------------------
 
 def _decay_update_reference(W, b, delta, Z_prev, eta, lam):
-    """One step of lecture 004: W ← W − η(δᵀZ/N + λW), b ← b − η Σ_n δ_n / N (no decay on b)."""
+    """One step of the MNIST-lab lecture: W ← W − η(δᵀZ/N + λW), b ← b − η Σ_n δ_n / N (no decay on b)."""
     N = delta.shape[0]
     return W - eta * (delta.T @ Z_prev / N + lam * W), b - eta * delta.sum(axis=0) / N
 
@@ -137,7 +137,7 @@ function_exercise(
                          "weights: ∂E_total/∂b = (1/N) Σ_n ∂E_n/∂b has no λ term."),
         (_decay_sign, "Sign error in the decay: the derivative of +(λ/2)‖W‖² is +λW, and the step subtracts "
                       "η times it, so the weights shrink."),
-        (_transposed, "You used Zᵀδ, lecture 004's product for its (inputs × outputs) layout. Here W is "
+        (_transposed, "You used Zᵀδ, the MNIST-lab lecture's product for its (inputs × outputs) layout. Here W is "
                       "(n_l, n_{l-1}) and the gradient of that shape is δᵀZ."),
         (_half_lambda, "The derivative of (λ/2)‖W‖² is λW, not (λ/2)W: the ½ cancels against the square."),
     ],
@@ -200,7 +200,7 @@ choice_exercise(
         0: "The network is 784 → 500 → 300 → 10 with or without shifts; the shift acts on the data.",
         1: "Every derivative is the lecture's: δ⁽³⁾ = y − t and the ReLU recursion do not depend on where x_n came from.",
         2: "Right: each time an image is used it is moved by up to one pixel; network, error, schedule "
-           "and every derivative stay those of lecture 004.",
+           "and every derivative stay those of the MNIST-lab lecture.",
         3: "The schedule (0.1, then 0.01) and λ are the same in both runs.",
     },
     hints=["Compare the two Config objects of the chapter: which field differs?"],

@@ -113,7 +113,7 @@ function_exercise(
         (lambda a, gamma: np.where(a > 0, a, gamma * np.exp(np.minimum(a, 0))),
          "For a > 0, ELU(a) = a, so the derivative there is 1, not a."),
         (lambda a, gamma: np.where(a >= 0, 1.0, gamma * np.exp(np.minimum(a, 0))),
-         "At a = 0 lecture 002's convention I(a > 0) + I(a ≤ 0) γ e^a takes the a ≤ 0 branch: "
+         "At a = 0 the ECNU lecture's convention I(a > 0) + I(a ≤ 0) γ e^a takes the a ≤ 0 branch: "
          "ELU'(0) = γ e^0 = γ, not 1. Use a > 0, not a >= 0, for the branch with slope 1."),
         (lambda a, gamma: np.where(a > 0, 1.0, gamma * np.exp(a)),
          "np.exp(a) overflows for large positive a (numpy warns 'overflow encountered in exp'), "

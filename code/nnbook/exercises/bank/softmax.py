@@ -20,7 +20,7 @@ def _naive_softmax(A, axis=1):
 # --- softmax.delta --------------------------------------------------------------------------------
 
 def _delta_reference(A, labels):
-    """δ = softmax(A) − T (lecture 004: δ⁽³⁾ = y − t), the package's output_delta."""
+    """δ = softmax(A) − T (the MNIST-lab lecture: δ⁽³⁾ = y − t), the package's output_delta."""
     return losses.output_delta(losses.softmax(A), labels)
 
 
@@ -66,7 +66,7 @@ function_exercise(
          "cross-entropy that factor cancels, δ = y − t."),
     ],
     hints=["Y = softmax of every row (subtract the row maximum before np.exp), T = np.eye(K)[labels].",
-           "The answer is Y − T: lecture 004's two cases k = j (y_j − 1) and k ≠ j (y_i) together."],
+           "The answer is Y − T: the MNIST-lab lecture's two cases k = j (y_j − 1) and k ≠ j (y_i) together."],
 )
 
 
@@ -201,7 +201,7 @@ choice_exercise(
     explanations={
         0: "y = a and E = ½(y − t)² give δ = y − t directly.",
         1: "∂E/∂y = (y − t)/(y(1 − y)) and σ' = y(1 − y) cancel: δ = y − t.",
-        2: "Lecture 004's derivation: the two cases combine to δ = y − t.",
+        2: "The MNIST-lab lecture's derivation: the two cases combine to δ = y − t.",
         3: "Right: δ = (y − t) y (1 − y); the factor σ' does not cancel, and it is tiny for confident mistakes.",
     },
     hints=["In which pair does the derivative of the output unit not cancel against ∂E/∂y?"],

@@ -147,21 +147,21 @@ choice_exercise(
     options=["ReLU max{0, a}", "tanh", "the Heaviside step H(a)", "the identity a", "the Gaussian e^{−a²}"],
     answer="nnb2:fPCTEaMBqj7lgvEpGw",
     explanations={
-        0: "ReLU is unbounded, so lecture 002's version does not apply. The theorem still holds for it: "
+        0: "ReLU is unbounded, so the ECNU lecture's version does not apply. The theorem still holds for it: "
            "Leshno, Lin, Pinkus and Schocken (1993) need only an activation that is not a polynomial.",
         1: "Right: tanh is non-constant, bounded by 1, increasing and continuous.",
-        2: "The step is bounded and non-decreasing but not continuous, so it fails lecture 002's "
+        2: "The step is bounded and non-decreasing but not continuous, so it fails the ECNU lecture's "
            "hypotheses. Those are sufficient, not necessary: the step is a squashing function, and "
            "Hornik, Stinchcombe and White (1989) prove the theorem for every squashing function, the "
            "step included.",
         3: "The identity is unbounded — and a network of linear units is linear, it cannot approximate x². "
            "No version of the theorem covers it: it is a polynomial.",
         4: "The Gaussian is bounded and continuous but not monotone (it rises, then falls), so it fails "
-           "lecture 002's hypotheses. The theorem still holds for it: Hornik (1991) needs only a "
+           "the ECNU lecture's hypotheses. The theorem still holds for it: Hornik (1991) needs only a "
            "continuous, bounded, non-constant activation, and Leshno et al. (1993) only a non-polynomial one.",
     },
     hints=["Check the four properties one by one for each function.",
-           "The question asks about lecture 002's hypotheses, not about whether some other version "
+           "The question asks about the ECNU lecture's hypotheses, not about whether some other version "
            "of the theorem covers the function."],
 )
 
