@@ -29,12 +29,13 @@ export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
-.PHONY: help setup book test unit check pages strict student bench bench-grade clean distclean constraints site-tests pdf dist
+.PHONY: help setup book test unit check lint pages strict student bench bench-grade clean distclean constraints site-tests pdf dist
 
 help:
 	@echo "make book     build the HTML book into _build/html (set-up included)"
 	@echo "make test     all tests, then a strict build of the whole book from clean"
 	@echo "make unit     the tests without the book pages; make pages: only the pages; make strict: only the strict build"
+	@echo "make lint     ruff on the package, tests, benchmarks and the Sphinx extension (ruff.toml)"
 	@echo "make check    the fast unit tests for contributors (about a minute): no pages, kernels, browser, PyTorch, grader runs"
 	@echo "make student  the student edition (notebooks without solutions) in _build/student"
 	@echo "make bench    the MNIST speed benchmark against PyTorch"
@@ -72,7 +73,7 @@ book: setup
 # Unit tests and every page's notebook executed in Binder's environment (one test per page),
 # then the strict build from clean, then the tests of the built site: its launch links and
 # every page in a real browser.
-test: setup binder-env
+test: setup binder-env lint
 	NNBOOK_REQUIRE_TORCH=1 $(PYTEST) -n $(JOBS) --dist loadgroup tests $(SITE_TESTS:%=--ignore=%)
 	$(MAKE) --no-print-directory strict
 	$(MAKE) --no-print-directory site-tests
@@ -85,7 +86,10 @@ unit: setup
 CHECK_SKIPS := tests/book tests/browser tests/torch tests/grading tests/launch/test_launch_urls.py \
   tests/launch/test_install_paths.py tests/launch/test_notebooks_sync.py tests/test_nbexec.py \
   tests/chapters/test_interactive_kernel.py tests/exercises/test_in_kernel.py tests/lab/test_lab_mnist.py
-check: setup
+lint: setup
+	$(BIN)/ruff check .
+
+check: setup lint
 	$(PYTEST) -n $(JOBS) -m "not slow" tests $(CHECK_SKIPS:%=--ignore=%)
 
 pages: setup binder-env

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import matplotlib
 import pytest
-
 from exercise_system import in_exercise_system, load_fixture_exercises
 
 matplotlib.use("Agg")

@@ -33,7 +33,7 @@ computation itself: every operation records its node as it runs.)
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import numpy as np
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def is_interactive() -> bool:
         ip = get_ipython()
         if ip is not None and "IPKernelApp" in ip.config:
             return True
-    except Exception:                                       # pragma: no cover
+    except Exception:  # noqa: BLE001 — no IPython or an odd one: not a kernel  # pragma: no cover
         pass
     return sys.stderr.isatty()
 

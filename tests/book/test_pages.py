@@ -26,8 +26,8 @@ from nbclient.exceptions import CellExecutionError
 from traitlets import default
 
 from nnbook import chapters
-from nnbook.publish import notebooks
 from nnbook.grade.nbexec import patch_nbclient
+from nnbook.publish import notebooks
 
 patch_nbclient()          # no stalled waits after widget cells (nbclient#312)
 

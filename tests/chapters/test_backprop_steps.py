@@ -4,9 +4,16 @@ import numpy as np
 import pytest
 
 from nnbook import activations
-from nnbook.backprop_steps import (backprop_batch, backprop_sample, error_from_net_inputs,
-                                   forward_propagate, hidden_deltas, output_deltas, sample_error,
-                                   weight_derivatives)
+from nnbook.backprop_steps import (
+    backprop_batch,
+    backprop_sample,
+    error_from_net_inputs,
+    forward_propagate,
+    hidden_deltas,
+    output_deltas,
+    sample_error,
+    weight_derivatives,
+)
 from nnbook.gradcheck import central_difference
 from nnbook.networks import MLP
 

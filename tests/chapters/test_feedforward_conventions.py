@@ -77,8 +77,10 @@ def test_lecture_004_batched_deltas_and_gradients_match_backward(net_and_X):
     net, X = net_and_X
     W = [w.T for w in net.W]                                          # stored (n_{l-1}, n_l)
     Z0 = X
-    A1 = Z0 @ W[0] + net.b[0]; Z1 = np.tanh(A1)
-    A2 = Z1 @ W[1] + net.b[1]; Z2 = np.tanh(A2)
+    A1 = Z0 @ W[0] + net.b[0]
+    Z1 = np.tanh(A1)
+    A2 = Z1 @ W[1] + net.b[1]
+    Z2 = np.tanh(A2)
     Y = _sigmoid(Z2 @ W[2] + net.b[2])
     T = np.random.default_rng(3).uniform(size=Y.shape)
     d3 = Y - T

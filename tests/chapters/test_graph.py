@@ -8,8 +8,16 @@ import pytest
 import sympy as sp
 
 from nnbook.gradcheck import central_difference
-from nnbook.graph import (GATES, LECTURE_INPUTS, PRACTICE_INPUTS, Graph, gate_forward, local_derivatives,
-                          practice_graph, sigmoid_neuron)
+from nnbook.graph import (
+    GATES,
+    LECTURE_INPUTS,
+    PRACTICE_INPUTS,
+    Graph,
+    gate_forward,
+    local_derivatives,
+    practice_graph,
+    sigmoid_neuron,
+)
 
 matplotlib.use("Agg")
 

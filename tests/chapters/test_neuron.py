@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from nnbook.neuron import (GATES, MPNeuron, heaviside, logic_gate, mcculloch_pitts,
-                           search_threshold_unit, truth_table)
+from nnbook.neuron import GATES, MPNeuron, heaviside, logic_gate, mcculloch_pitts, search_threshold_unit, truth_table
 
 
 def test_heaviside_fires_when_the_threshold_is_reached():

@@ -1,6 +1,5 @@
 """Tests of nnbook.symmetry: sign flips and permutations leave the network function unchanged (chapter 5)."""
 
-import itertools
 import math
 
 import numpy as np

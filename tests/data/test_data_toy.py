@@ -33,7 +33,8 @@ def test_noise_and_uniform_sampling_are_seeded():
     a = toy.toy_regression("square", noise=0.1, sampling="uniform", seed=3)
     b = toy.toy_regression("square", noise=0.1, sampling="uniform", seed=3)
     c = toy.toy_regression("square", noise=0.1, sampling="uniform", seed=4)
-    np.testing.assert_array_equal(a[0], b[0]); np.testing.assert_array_equal(a[1], b[1])
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
     assert not np.array_equal(a[1], c[1])
     assert np.all((a[0] >= -1) & (a[0] <= 1))
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from nnbook.exercises import evaluate, registry
-from nnbook.page import encoding
 from nnbook.exercises.registry import ChoiceExercise, FunctionExercise, SliderTask, ValueExercise
+from nnbook.page import encoding
 
 EXERCISES = registry.all()
 

@@ -3,11 +3,10 @@
 import json
 
 import nbformat
+from exercise_system import FIXTURE_EXERCISES
 from nbclient import NotebookClient
 
 from nnbook.page import quiz as quiz_module
-
-from exercise_system import FIXTURE_EXERCISES
 
 
 def test_notebook_with_check_widget_and_quiz(tmp_path, monkeypatch):

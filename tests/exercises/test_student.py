@@ -3,10 +3,9 @@
 from pathlib import Path
 
 import nbformat
+from myst_pages import myst_page
 
 from nnbook.grade import student
-
-from myst_pages import myst_page
 
 PAGE = myst_page('''
 # Testing chapter

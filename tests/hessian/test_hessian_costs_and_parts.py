@@ -9,7 +9,6 @@ from nnbook.jacobian import output_unit_jacobian
 from nnbook.networks import MLP
 from nnbook.page.plotting import loglog_slope
 
-
 # --- operation counts -----------------------------------------------------------------------
 
 def test_operation_counts_of_the_gradient_are_chapter_13s_times_N():

@@ -9,10 +9,22 @@ import numpy as np
 import pytest
 
 from nnbook.activations import Activation, tanh
-from nnbook.hessian import (METHODS, hessian, hessian_exact_two_layer, hessian_fd_error,
-                            hessian_fd_gradient, hessian_r_operator, hessian_vector_product,
-                            r_backward_layer, r_forward_layer, r_hidden_output, r_output_delta,
-                            r_weight_gradients, unflatten, weight_mask)
+from nnbook.hessian import (
+    METHODS,
+    hessian,
+    hessian_exact_two_layer,
+    hessian_fd_error,
+    hessian_fd_gradient,
+    hessian_r_operator,
+    hessian_vector_product,
+    r_backward_layer,
+    r_forward_layer,
+    r_hidden_output,
+    r_output_delta,
+    r_weight_gradients,
+    unflatten,
+    weight_mask,
+)
 
 SMOOTH = ["tanh", "sigmoid", "softplus", "swish", "elu"]
 OUTPUTS = ["identity", "sigmoid", "softmax"]

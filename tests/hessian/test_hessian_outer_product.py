@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from nnbook.hessian import (hessian_fd_gradient, hessian_outer_product, hessian_r_operator,
-                            outer_product_factors, output_gradients)
+from nnbook.hessian import (
+    hessian_fd_gradient,
+    hessian_outer_product,
+    hessian_r_operator,
+    outer_product_factors,
+    output_gradients,
+)
 
 PAIRS = [("identity", "sse"), ("sigmoid", "bce"), ("softmax", "ce"),
          ("sigmoid", "sse"), ("softmax", "sse")]

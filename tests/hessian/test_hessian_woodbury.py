@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from nnbook.hessian import (hessian_outer_product, outer_product_factors, outer_product_inverse,
-                            output_gradients, weight_mask, woodbury_update)
+from nnbook.hessian import (
+    hessian_outer_product,
+    outer_product_factors,
+    outer_product_inverse,
+    output_gradients,
+    weight_mask,
+    woodbury_update,
+)
 
 
 def test_woodbury_update_equals_direct_inverse_of_rank_one_update():

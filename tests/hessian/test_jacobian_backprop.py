@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 
 from nnbook.activations import sigmoid
-from nnbook.jacobian import (jacobian, jacobian_backward_layer, jacobian_fd,
-                             output_unit_jacobian)
+from nnbook.jacobian import jacobian, jacobian_backward_layer, jacobian_fd, output_unit_jacobian
 from nnbook.losses import softmax
 
 OUTPUTS = ["identity", "sigmoid", "softmax"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_launch_urls import launch_target
 
 from nnbook.publish import notebooks
-from test_launch_urls import launch_target
 
 ROOT = Path(__file__).resolve().parents[2]
 HUB = "https://hub.example.edu"

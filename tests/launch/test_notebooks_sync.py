@@ -376,9 +376,9 @@ def test_jupyter_save_hook_keeps_generated_notebooks_clean():
 def test_saving_a_page_opened_with_jupytext_changes_nothing(page, tmp_path):
     """JupyterLab: Open With > Jupytext Notebook, then autosave, without an edit. The kernel's
     name is what ipykernel calls it; jupytext.toml at the root keeps jupytext_version out."""
+    from ipykernel.kernelspec import get_kernel_dict
     from jupyter_server.services.contents.largefilemanager import LargeFileManager
     from jupytext.sync_contentsmanager import build_sync_jupytext_contents_manager_class
-    from ipykernel.kernelspec import get_kernel_dict
 
     shutil.copy2(ROOT / "jupytext.toml", tmp_path / "jupytext.toml")
     (tmp_path / "book").mkdir()

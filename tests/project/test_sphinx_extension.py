@@ -5,9 +5,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "_ext"))
 
-from sphinx.builders.html._assets import _JavaScript
-
 from nnbook_sphinx import drop_repeated_scripts
+from sphinx.builders.html._assets import _JavaScript
 
 
 def test_repeated_script_with_same_attributes_is_dropped_and_order_kept():
@@ -33,7 +32,6 @@ def test_an_image_output_takes_the_alt_text_its_output_metadata_carries():
     from types import SimpleNamespace
 
     from docutils import nodes
-
     from nnbook_sphinx import image_alt_from_output
 
     def render_image(self, data):                     # myst-nb's: alt only from the cell's metadata

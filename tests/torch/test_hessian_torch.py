@@ -7,8 +7,7 @@ The network is rebuilt in torch from the *same* flat vector w (the layout of
 import numpy as np
 import pytest
 
-from nnbook.hessian import (hessian_r_operator, hessian_vector_product, hessian_exact_two_layer,
-                            parameter_blocks)
+from nnbook.hessian import hessian_exact_two_layer, hessian_r_operator, hessian_vector_product, parameter_blocks
 from nnbook.jacobian import jacobian
 from nnbook.networks import MLP
 

@@ -6,8 +6,7 @@
 """
 
 from .idx import IDXError, read_idx, write_idx
-from .mnist import (MNISTCorruptError, MNISTError, MNISTNotFoundError, fetch_mnist, load_mnist,
-                    mnist_path)
+from .mnist import MNISTCorruptError, MNISTError, MNISTNotFoundError, fetch_mnist, load_mnist, mnist_path
 from .toy import concentric_circles, spirals, toy_regression, two_moons, xor
 
 __all__ = [

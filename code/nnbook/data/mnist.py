@@ -166,8 +166,8 @@ def _fix_corrupt(path: Path, in_cache: bool) -> str:
     if in_cache:
         return (f"To fix it, delete the corrupt cached file (rm '{path}') and load again to download a "
                 f"fresh copy, or set NNBOOK_DATA to a folder that contains mnist/ with the four original files.")
-    return (f"To fix it, replace it by the original file (sha256sum -c SHA256SUMS checks a folder), or "
-            f"point NNBOOK_DATA to another folder that contains mnist/ with the four original files.")
+    return ("To fix it, replace it by the original file (sha256sum -c SHA256SUMS checks a folder), or "
+            "point NNBOOK_DATA to another folder that contains mnist/ with the four original files.")
 
 
 def verify_file(path, name: Optional[str] = None) -> Path:
@@ -212,7 +212,7 @@ def _download(name: str, target: Path) -> Tuple[Optional[Path], list]:
         except ValueError as exc:              # pooch: the SHA-256 of the download did not match
             corrupt.append(url)
             failures.append((url, f"rejected, SHA-256 mismatch ({exc})"))
-        except Exception as exc:               # network errors of any kind: try the next mirror
+        except Exception as exc:  # noqa: BLE001 — network errors of any kind: try the next mirror
             failures.append((url, f"{type(exc).__name__}: {exc}"))
     if corrupt and len(corrupt) == len(failures):
         raise MNISTCorruptError(

@@ -14,9 +14,9 @@ Using (in a chapter notebook)::
 See ``AUTHORING.md`` in this folder for the conventions.
 """
 
+from ..page.encoding import decode, encode
 from . import registry
 from .checking import check, evaluate
-from ..page.encoding import decode, encode
 from .progress import progress
 from .registry import choice_exercise, function_exercise, slider_task, value_exercise
 from .results import Result

@@ -15,8 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import registry
 from ..page.encoding import decode, encode
+from . import registry
 from .parsing import AnswerParseError, parse_value
 
 

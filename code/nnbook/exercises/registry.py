@@ -581,7 +581,7 @@ def _import_bank() -> None:
 def _try_import(do: Callable[[], Any], label: str) -> None:
     try:
         do()
-    except Exception:
+    except Exception:  # noqa: BLE001 — a broken bank must not hide the others; reported below
         text = traceback.format_exc()
         _LOAD_ERRORS.append((label, text))
         warnings.warn(f"nnbook.exercises: could not load exercises from {label}:\n{text}", stacklevel=3)

@@ -40,14 +40,19 @@ from .exact import hessian_exact_two_layer, mixed_second_derivatives
 from .finite_differences import central_difference_hessian, hessian_fd_error, hessian_fd_gradient
 from .inspection import error_slice, offdiagonal_ratio
 from .layout import parameter_blocks, parameter_names, unflatten, weight_mask
-from .training import LMHistory, levenberg_marquardt
 from .methods import METHODS, hessian
-from .outer_product import (hessian_outer_product, outer_product_factors, outer_product_sum,
-                            output_gradients)
-from .pruning import (PruningCurve, obd_saliency, obs_saliency, obs_update, pruning_curve,
-                      quadratic_increase)
-from .roperator import (hessian_r_operator, hessian_vector_product, r_backward_layer,
-                        r_forward_layer, r_hidden_output, r_output_delta, r_weight_gradients)
+from .outer_product import hessian_outer_product, outer_product_factors, outer_product_sum, output_gradients
+from .pruning import PruningCurve, obd_saliency, obs_saliency, obs_update, pruning_curve, quadratic_increase
+from .roperator import (
+                            hessian_r_operator,
+                            hessian_vector_product,
+                            r_backward_layer,
+                            r_forward_layer,
+                            r_hidden_output,
+                            r_output_delta,
+                            r_weight_gradients,
+)
+from .training import LMHistory, levenberg_marquardt
 from .woodbury import outer_product_inverse, woodbury_update
 
 __all__ = [

@@ -32,8 +32,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..jacobian import output_unit_jacobian
-from .layout import (_add_l2, _require_canonical, _require_d2h, _require_no_prelu, _scale,
-                     parameter_blocks)
+from .layout import _add_l2, _require_canonical, _require_d2h, _require_no_prelu, _scale, parameter_blocks
 
 __all__ = ["hessian_exact_two_layer", "mixed_second_derivatives"]
 

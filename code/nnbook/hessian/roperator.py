@@ -34,8 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layout import (_add_l2, _require_canonical, _require_d2h, _require_no_prelu, _scale,
-                     unflatten, weight_mask)
+from .layout import _add_l2, _require_canonical, _require_d2h, _require_no_prelu, _scale, unflatten, weight_mask
 
 __all__ = ["r_forward_layer", "r_hidden_output", "r_output_delta", "r_backward_layer",
            "r_weight_gradients", "hessian_vector_product", "hessian_r_operator"]

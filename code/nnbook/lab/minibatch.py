@@ -34,7 +34,7 @@ than numpy's reduction along an axis. The result equals
 
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import numpy as np
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
-from typing import Iterable, List
+from typing import List
 
 __all__ = ["Term", "terms", "chinese_terms_in", "glossary_markdown"]
 

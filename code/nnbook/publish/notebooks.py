@@ -550,7 +550,7 @@ def _generated_here(path: Path) -> bool:
     """Whether an ``.ipynb`` file says it was written by this module."""
     try:
         nb = nbformat.read(str(path), as_version=4)
-    except Exception:
+    except Exception:  # noqa: BLE001 — unreadable: not one of ours
         return False
     return isinstance(nb.metadata.get(META_KEY), dict) and nb.metadata[META_KEY].get("generated_by") == GENERATOR
 

@@ -213,7 +213,7 @@ class BookIndex:
             files = [files]
         if not files:
             return
-        from pybtex.database import parse_file, BibliographyData
+        from pybtex.database import BibliographyData, parse_file
         from pybtex.plugin import find_plugin
 
         data = BibliographyData()

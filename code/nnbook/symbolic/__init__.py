@@ -33,16 +33,29 @@ second; SymPy expressions are immutable, so sharing them is safe.
 from __future__ import annotations
 
 from .bounds import DerivativeBound, sigmoid_derivative_bound, tanh_derivative_bound
-from .deltas import (Derivation, SoftmaxCEDelta, Step, identity_sse_delta, sigmoid_bce_delta,
-                     softmax_ce_delta, softmax_ce_delta_case_k_eq_j, softmax_ce_delta_case_k_ne_j,
-                     softmax_ce_delta_general)
-from .expressions import (NAMES, activation_expr, derivative, nice_derivative,
-                          parameter_derivative)
+from .deltas import (
+                     Derivation,
+                     SoftmaxCEDelta,
+                     Step,
+                     identity_sse_delta,
+                     sigmoid_bce_delta,
+                     softmax_ce_delta,
+                     softmax_ce_delta_case_k_eq_j,
+                     softmax_ce_delta_case_k_ne_j,
+                     softmax_ce_delta_general,
+)
+from .expressions import NAMES, activation_expr, derivative, nice_derivative, parameter_derivative
 from .functions import Indicator, Logistic, a, beta, gamma, gamma_i
 from .numeric import exact_values, to_numpy
 from .proofs import is_zero
-from .table import (TITLES, DerivativeRow, derivative_table, derivative_table_html,
-                    derivative_table_latex, derivative_table_markdown)
+from .table import (
+                     TITLES,
+                     DerivativeRow,
+                     derivative_table,
+                     derivative_table_html,
+                     derivative_table_latex,
+                     derivative_table_markdown,
+)
 
 __all__ = [
     "a", "gamma", "gamma_i", "beta",

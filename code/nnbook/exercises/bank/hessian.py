@@ -6,10 +6,21 @@ import numpy as np
 
 from nnbook.activations import get as _activation
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
-from nnbook.hessian import (central_difference_hessian, diagonal_backward_layer, hessian_diagonal,
-                            hessian_exact_two_layer, hessian_fd_gradient, hessian_outer_product,
-                            hessian_r_operator, hessian_vector_product, mixed_second_derivatives,
-                            outer_product_sum, r_backward_layer, r_forward_layer, woodbury_update)
+from nnbook.hessian import (
+    central_difference_hessian,
+    diagonal_backward_layer,
+    hessian_diagonal,
+    hessian_exact_two_layer,
+    hessian_fd_gradient,
+    hessian_outer_product,
+    hessian_r_operator,
+    hessian_vector_product,
+    mixed_second_derivatives,
+    outer_product_sum,
+    r_backward_layer,
+    r_forward_layer,
+    woodbury_update,
+)
 from nnbook.hessian.pruning import obd_saliency, obs_saliency
 from nnbook.jacobian import output_unit_jacobian
 

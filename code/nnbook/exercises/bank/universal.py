@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook import approximation as A
-from nnbook.exercises import choice_exercise, encode, function_exercise, slider_task, value_exercise
+from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
 
 CHAPTER = 4
 
