@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psutil
 import pytest
-
 from exercise_system import FIXTURE_EXERCISES
 
 from .adversarial import EXPECTED, write_batch

@@ -12,11 +12,10 @@ import os
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import nbformat
-
 from exercise_system import FIXTURE_EXERCISES
+
 from nnbook.grade.bundle import build_bundle, pinned_requirements
 
 from .submissions import FAKE, GOOD, notebook

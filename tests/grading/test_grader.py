@@ -5,11 +5,11 @@ import fcntl
 import json
 
 import pytest
+from exercise_system import FIXTURE_EXERCISES
 
 from nnbook.grade import grade_batch
 from nnbook.grade.runner import GradeOptions
 
-from exercise_system import FIXTURE_EXERCISES
 from .submissions import write_all
 
 IDS = ["testing.scale", "testing.row-norms", "testing.eta", "testing.pick", "testing.knob"]

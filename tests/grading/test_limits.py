@@ -3,10 +3,9 @@
 import json
 
 import nbformat
+from exercise_system import FIXTURE_EXERCISES
 
 from nnbook.grade.__main__ import main
-
-from exercise_system import FIXTURE_EXERCISES
 
 
 def test_notebook_time_limit_and_forced_chapter(tmp_path):

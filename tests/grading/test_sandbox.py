@@ -12,8 +12,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from exercise_system import FIXTURE_EXERCISES
+
 from nnbook.grade.isolation import bwrap_problem
 
 from .adversarial import HONEST, HONEST_CELLS

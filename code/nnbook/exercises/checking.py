@@ -17,8 +17,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import plain, progress, registry, sandbox
 from ..page import encoding
+from . import plain, progress, registry, sandbox
 from .compare import compare, same_inputs
 from .parsing import AnswerParseError, parse_value
 from .registry import ChoiceExercise, Exercise, FunctionExercise, SliderTask, ValueExercise

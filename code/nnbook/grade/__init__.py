@@ -39,12 +39,11 @@ def grade_batch(paths, out, opts=None, jobs: int = 1, progress: bool = True):
 
     from tqdm import tqdm
 
-    from .reports import write_reports
+    from nnbook.exercises import registry
 
+    from .reports import write_reports
     from .runner import BatchContext, GradeOptions, SubmissionReport, grade_submission
     from .submissions import find_submissions
-
-    from nnbook.exercises import registry
 
     opts = opts or GradeOptions()
     if opts.sandbox:
@@ -85,10 +84,10 @@ def grade_batch(paths, out, opts=None, jobs: int = 1, progress: bool = True):
 def _preload() -> None:
     """Import what grading needs before any notebook runs (the kernels run as the same user:
     code loaded later could have been changed on disk by a notebook)."""
+    import jupyter_client.kernelspec  # noqa: F401
+    import jupyter_client.manager  # noqa: F401
     import nbclient  # noqa: F401
     import nbclient.exceptions  # noqa: F401
-    import jupyter_client.manager  # noqa: F401
-    import jupyter_client.kernelspec  # noqa: F401
     import zmq.asyncio  # noqa: F401
 
     from nnbook.exercises import checking, compare, grading_harness, plain, results  # noqa: F401
