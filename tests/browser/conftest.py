@@ -9,9 +9,19 @@ marked ``@pytest.mark.book_pages(feature)`` runs once per page whose HTML has ``
 from __future__ import annotations
 
 import pytest
-
-from browser_support import (CHROMIUM_ARGS, NODE_MODULES, NOTES, SCREENSHOTS, LocalCdn, SitePages,
-                             catalogue, chromium_path, open_page, serve_directory, site_root)
+from browser_support import (
+    CHROMIUM_ARGS,
+    NODE_MODULES,
+    NOTES,
+    SCREENSHOTS,
+    LocalCdn,
+    SitePages,
+    catalogue,
+    chromium_path,
+    open_page,
+    serve_directory,
+    site_root,
+)
 
 
 def pytest_configure(config):

@@ -33,7 +33,6 @@ import re
 import time
 
 import pytest
-
 from browser_support import CHROMIUM_ARGS, SCREENSHOTS, chromium_path
 from jupyterlab_support import REPO, JupyterLab, binder_problems, lay_out, open_in_lab, run_all
 
