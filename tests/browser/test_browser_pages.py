@@ -17,9 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-from browser_support import (FAILING_IMPACTS, READY_TIMEOUT_MS, REPO, book_config, catalogue,
-                             run_axe)
+from browser_support import FAILING_IMPACTS, READY_TIMEOUT_MS, REPO, book_config, catalogue, run_axe
 
 # Errors allowed on a page, by exact message text (JsError.text), each with the reason why it
 # cannot be avoided. Empty: none is.

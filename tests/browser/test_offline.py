@@ -17,9 +17,16 @@ import json
 import zipfile
 
 import pytest
-
-from browser_support import (CHROMIUM_ARGS, NODE_MODULES, VIEWPORT, catalogue, editions, site_root,
-                             _wait_until_settled, LoadedPage, JsError)
+from browser_support import (
+    NODE_MODULES,
+    VIEWPORT,
+    JsError,
+    LoadedPage,
+    _wait_until_settled,
+    catalogue,
+    editions,
+    site_root,
+)
 from vendor_assets import VENDOR, provenance
 
 

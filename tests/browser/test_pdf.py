@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from browser_support import catalogue, editions
 
 

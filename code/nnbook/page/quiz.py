@@ -28,8 +28,8 @@ import html
 import json
 import math
 import random
-import zlib
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -293,10 +293,8 @@ def quiz(slug: str, *, shuffle_answers: bool = True, num: int | None = None, **k
     -----
     Put the call in a cell tagged ``remove-input`` so that only the quiz shows.
     """
-    from IPython.display import HTML, display
+    from IPython.display import HTML, Javascript, display
     from jupyterquiz import display_quiz
-
-    from IPython.display import Javascript
 
     span, element = quiz_html(slug)
     display(HTML(span))

@@ -32,7 +32,6 @@ import contextlib
 import functools
 import html
 import http.server
-import io
 import os
 import re
 import shutil
@@ -245,7 +244,7 @@ async def _print_front(browser, path: Path, cfg: dict, chapters: list[Chapter], 
 
 def _assemble(book: Path, front: Path, front_pages: int, chapters: list[Chapter], title: str) -> None:
     """title and contents, then every chapter with its bookmarks; page labels as printed."""
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
     writer = PdfWriter()
     writer.append(str(front), import_outline=False)
