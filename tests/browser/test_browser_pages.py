@@ -320,8 +320,12 @@ _FOCUS_BEFORE = r"""el => {
 }"""
 
 
-def _tab_to(page, start, target, max_tabs: int = 12) -> int | None:
-    """Press Tab from just before ``start`` until the focus is on ``target``; the presses, or None."""
+def _tab_to(page, start, target, max_tabs: int = 60) -> int | None:
+    """Press Tab from just before ``start`` until the focus is on ``target``; the presses, or None.
+
+    (Every typeset formula on the way is a stop too: MathJax makes it focusable for its menu
+    and its accessibility explorer.)
+    """
     assert start.evaluate(_FOCUS_BEFORE), "could not put the focus before the element"
     handle = target.element_handle()
     for presses in range(1, max_tabs + 1):

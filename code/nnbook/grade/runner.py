@@ -566,6 +566,7 @@ async def _run(nb, plans: list, opts: GradeOptions, folder: Path, report: Submis
             results[p.exercise.id] = judge.judge(p, judge.Records()).to_dict()
     remaining = [p.exercise.id for p in plans if not p.problem]
     kernels = 0
+    isolate = give_up = False
     executed = None
     cut = lost = 0
     processes: dict = {}
@@ -610,45 +611,58 @@ async def _run(nb, plans: list, opts: GradeOptions, folder: Path, report: Submis
                     break
             if restart:
                 continue
-            # ---- the collection cell: plain data out of the kernel, judged here
-            todo = [by_id[r] for r in remaining]
-            hcell = nbformat.v4.new_code_cell(harness_source(judge.requests_of(todo)))
-            work_nb.cells.append(hcell)
-            budget = 30.0 + sum(2 * getattr(p.exercise, "timeout", 10.0) for p in todo)
-            client.timeout = int(max(10.0, min(budget, deadline - time.monotonic() + reserve)))
-            died = ""
-            client.nn_records = []
-            client.nn_collecting = True
-            try:
-                await client.async_execute_cell(hcell, len(work_nb.cells) - 1)
-            except CellTimeoutError:
-                died = "took too long"
-            except DeadKernelError:
-                died = "killed the kernel"
-            finally:
-                client.nn_collecting = False
-            records = judge.Records(client.nn_records)
-            executed = work_nb
-            for exercise_id in list(remaining):
-                if records.ended(exercise_id):
-                    results[exercise_id] = judge.judge(by_id[exercise_id], records).to_dict()
-                    remaining.remove(exercise_id)
-            if records.done or not remaining:
+            # ---- the collection cells: plain data out of the kernel, judged here. All exercises
+            # in one cell; after a kernel death one exercise per cell, because a kernel that dies
+            # can take the reports still queued on its way out with it (os._exit), so only then
+            # is the exercise that killed it known for sure.
+            while remaining:
+                todo = [by_id[r] for r in (remaining[:1] if isolate else remaining)]
+                hcell = nbformat.v4.new_code_cell(harness_source(judge.requests_of(todo)))
+                work_nb.cells.append(hcell)
+                budget = 30.0 + sum(2 * getattr(p.exercise, "timeout", 10.0) for p in todo)
+                client.timeout = int(max(10.0, min(budget, deadline - time.monotonic() + reserve)))
+                died = ""
+                client.nn_records = []
+                client.nn_collecting = True
+                try:
+                    await client.async_execute_cell(hcell, len(work_nb.cells) - 1)
+                except CellTimeoutError:
+                    died = "took too long"
+                except DeadKernelError:
+                    died = "killed the kernel"
+                finally:
+                    client.nn_collecting = False
+                records = judge.Records(client.nn_records)
+                executed = work_nb
+                before = len(remaining)
+                for exercise_id in list(remaining):
+                    if records.ended(exercise_id):
+                        results[exercise_id] = judge.judge(by_id[exercise_id], records).to_dict()
+                        remaining.remove(exercise_id)
+                if died == "killed the kernel" and not isolate:
+                    isolate = True              # run again, one exercise per cell, in a new kernel
+                    break
+                if records.done and not died and len(remaining) < before:
+                    continue                    # the next exercise (isolated), or nothing left
+                current = todo[0].exercise.id if isolate else (remaining[0] if remaining else "")
+                if current in remaining and (died or records.by_id.get(current, {}).get("started")):
+                    ex = by_id[current].exercise
+                    why = died or "stopped the grading"
+                    results[current] = Result(
+                        current, title=ex.title, kind=ex.kind, max_points=ex.points,
+                        messages=[f"While `{ex.name}` was being graded, it {why}; no points for this exercise."],
+                    ).to_dict()
+                    remaining.remove(current)
+                    report.reasons.append(f"grading {current}: the student's code {why}")
+                    break                       # a new kernel for the rest
+                if not remaining:
+                    break
+                err = _error_of(hcell) or "no results came back from the kernel"
+                report.reasons.append(f"the collection of the answers failed: {err}")
+                give_up = True
                 break
-            current = remaining[0]  # the collector works in order: the first one not ended was running
-            if died or records.by_id.get(current, {}).get("started"):
-                ex = by_id[current].exercise
-                why = died or "stopped the grading"
-                results[current] = Result(
-                    current, title=ex.title, kind=ex.kind, max_points=ex.points,
-                    messages=[f"While `{ex.name}` was being graded, it {why}; no points for this exercise."],
-                ).to_dict()
-                remaining.remove(current)
-                report.reasons.append(f"grading {current}: the student's code {why}")
-                continue
-            err = _error_of(hcell) or "no results came back from the kernel"
-            report.reasons.append(f"the collection of the answers failed: {err}")
-            break
+            if give_up or not remaining:
+                break
         finally:
             watchdog.cancel()
             try:

@@ -6,9 +6,10 @@ A reader unpacks it anywhere and opens ``<name>/index.html`` in a browser: every
 from ``file://`` without a network and without a kernel (mathematics, figures, slider
 figures, quizzes, folded solutions, the embedded widgets), because the site serves every
 script, style sheet and font itself (``book/_static/npm``) and loads none with
-``crossorigin`` (which a browser refuses from ``file://``). Only what needs a server does not
-work from disk: the search box (it reads its index with a request the browser blocks for
-``file://`` pages in some browsers), Live Code and the launch buttons (they need the internet).
+``crossorigin`` (which a browser refuses from ``file://``). What does not work from disk: the
+text snippets under search results (the search finds the pages, but Sphinx fetches the
+snippets, which browsers refuse for ``file://`` pages), Live Code and the launch buttons
+(they need the internet).
 ``tests/browser/test_offline.py`` opens pages of an archive from ``file://`` in Chromium.
 """
 
@@ -30,7 +31,8 @@ _README = """{title}
 
 Open {name}/index.html in a web browser. Everything works from this folder, without a
 network: the mathematics, the figures and slider figures, the quizzes and the solutions.
-(The search box, Live Code and the launch buttons need a web server or the internet.)
+(The snippets under search results, Live Code and the launch buttons need a web server or
+the internet.)
 PDFs of every chapter and of the whole book are in {name}/_pdf/ when they were built.
 """
 
