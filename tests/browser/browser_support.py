@@ -192,23 +192,9 @@ def toc_docnames(toc_path: Path | None = None) -> list[str]:
         from nnbook import chapters
 
         return chapters.docnames()
-    toc = yaml.safe_load((toc_path or REPO / "_toc.yml").read_text(encoding="utf-8"))
-    names: list[str] = []
+    from nnbook.publish.pdf import toc_docnames as edition_docnames
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                names.append(_docname(node["file"]))
-            for key in ("parts", "chapters", "sections"):
-                for child in node.get(key) or []:
-                    walk(child)
-        elif isinstance(node, list):
-            for child in node:
-                walk(child)
-
-    names.append(_docname(toc["root"]))
-    walk({k: v for k, v in toc.items() if k != "root"})
-    return names
+    return edition_docnames(Path(toc_path))
 
 
 def _docname(path: str) -> str:
