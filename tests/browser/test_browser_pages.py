@@ -743,7 +743,7 @@ def test_source_features_reach_the_html():
             continue
         src = info.source.read_text(encoding="utf-8")
         quiz_calls = len(re.findall(r"^\s*quiz\(\s*[\"'][\w-]+[\"']", src, re.M))
-        solutions = len(re.findall(r"^(?:```|:::)\{solution(?:-start)?\}", src, re.M))
+        solutions = len(re.findall(r"^(?:`{3,}|:{3,})\{solution(?:-start)?\}", src, re.M))  # any fence length
         if quiz_calls != info.quizzes:
             problems.append(f"{info.docname}: {quiz_calls} quiz() calls in the source, {info.quizzes} quizzes in the HTML")
         if solutions != info.solutions:

@@ -33,7 +33,7 @@ import re
 import time
 
 import pytest
-from browser_support import CHROMIUM_ARGS, SCREENSHOTS, chromium_path
+from browser_support import SCREENSHOTS, chromium_path
 from jupyterlab_support import REPO, JupyterLab, binder_problems, lay_out, open_in_lab, run_all
 
 SAMPLE = ["ch02_neurons", "ch08_gradient_descent", "ch11_matrix_backprop"]
@@ -74,15 +74,9 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def chromium(browser):
+    """The suite's one Chromium (conftest): a second sync Playwright in the same run would fail."""
+    return browser
 
 
 @pytest.fixture(scope="module", params=CHAPTERS)
