@@ -23,16 +23,13 @@ message says what to run.
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import hashlib
 import html
-import http.server
 import json
 import mimetypes
 import os
 import re
-import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -406,31 +403,14 @@ def adjust_integrity(page_html: str, cdn: LocalCdn) -> tuple[str, list[str], lis
 # ---------------------------------------------------------------- the loopback server
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
-        pass
-
-
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # A page closed while a file was still being sent (BrokenPipe) is no test failure;
-        # what the browser saw is checked in the browser.
-        pass
-
-
-@contextlib.contextmanager
 def serve_directory(root: Path):
-    """Serve ``root`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the base URL."""
-    server = _QuietServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, name="book-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """Serve ``root`` over HTTP on 127.0.0.1 (a free port) in a thread; yields the base URL.
+
+    The same quiet loopback server that ``make pdf`` prints from (``nnbook.publish.pdf.serve``).
+    """
+    from nnbook.publish.pdf import serve
+
+    return serve(root)
 
 
 # ---------------------------------------------------------------- a loaded page
