@@ -119,11 +119,11 @@ def offer_pdf_downloads(app, pagename, templatename, context, doctree) -> None:
         buttons = [b for b in group.get("buttons", []) if b.get("label") != "download-pdf-button"]
         stem = pagename.split("/")[-1]
         buttons += [
-            {"type": "link", "url": pathto(f"{PDF_DIR}/{stem}.pdf", 1), "text": "chapter .pdf",
-             "tooltip": "Download this chapter as PDF", "icon": "fas fa-file-pdf",
+            {"type": "link", "url": pathto(f"{PDF_DIR}/{stem}.pdf", 1), "text": ui(app, "chapter .pdf"),
+             "tooltip": ui(app, "Download this chapter as PDF"), "icon": "fas fa-file-pdf",
              "label": "download-chapter-pdf-button"},
-            {"type": "link", "url": pathto(f"{PDF_DIR}/book.pdf", 1), "text": "book .pdf",
-             "tooltip": "Download the whole book as PDF", "icon": "fas fa-book",
+            {"type": "link", "url": pathto(f"{PDF_DIR}/book.pdf", 1), "text": ui(app, "book .pdf"),
+             "tooltip": ui(app, "Download the whole book as PDF"), "icon": "fas fa-book",
              "label": "download-book-pdf-button"},
         ]
         group["buttons"] = buttons
@@ -165,6 +165,120 @@ def accessible_nodes(app) -> None:
     app.add_node(nodes.citation, override=True, html=(visit_citation, HTML5Translator.depart_citation))
 
 
+# ---- Editions (issue 16): the English pages are the source, the Chinese edition their translation
+# through the message catalogues in locales/ (Sphinx gettext). The Chinese site lives in
+# <english site>/zh/ (nnbook.publish.editions builds it).
+
+#: The other edition of each edition: (its language code, its folder relative to this edition's
+#: root, the switch's text in that language, its lang attribute).
+EDITIONS = {
+    "en": ("zh_CN", "zh/", "中文", "zh-CN"),
+    "zh_CN": ("en", "../", "English", "en"),
+}
+
+#: The few words the extension itself puts on a page, per language (the pages' own text is in
+#: locales/; tests/i18n checks this table is complete).
+UI_TEXT = {
+    "chapter .pdf": {"zh_CN": "本章 .pdf"},
+    "book .pdf": {"zh_CN": "全书 .pdf"},
+    "Download this chapter as PDF": {"zh_CN": "下载本章 PDF"},
+    "Download the whole book as PDF": {"zh_CN": "下载全书 PDF"},
+    "Other language": {"zh_CN": "其他语言"},
+}
+
+
+def ui(app, text: str) -> str:
+    """``text`` in the build's language (UI_TEXT), English when there is no entry."""
+    return UI_TEXT.get(text, {}).get(app.config.language, text)
+
+
+def language_switch(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context``: a visible link to the same page in the other edition, at the top of
+    the article, and ``<link rel="alternate" hreflang>`` for both editions in the head."""
+    other = EDITIONS.get(app.config.language)
+    if other is None or "body" not in context:
+        return
+    _, folder, label, lang = other
+    depth = pagename.count("/")
+    href = "../" * depth + folder + pagename + ".html"
+    title = "本页中文版" if lang == "zh-CN" else "This page in English"
+    context["body"] = (
+        f'<nav class="nnbook-language" aria-label="{ui(app, "Other language")}">'
+        f'<a href="{href}" hreflang="{lang}" lang="{lang}" title="{title}">{label}</a></nav>\n'
+        + context["body"])
+    here = "zh-CN" if app.config.language == "zh_CN" else "en"
+    context["metatags"] = context.get("metatags", "") + (
+        f'\n<link rel="alternate" hreflang="{here}" href="{pagename.split("/")[-1]}.html" />'
+        f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />')
+
+
+def translatable_titles(app) -> None:
+    """Exercise and proof titles into the message catalogues, display formulas out of them.
+
+    sphinx-exercise and sphinx-proof make their titles without a source, so Sphinx's gettext
+    would neither extract nor translate them; and sphinx-exercise's post-transform replaces the
+    title before the gettext builder sees it, so the titles found here are also handed to that
+    builder's catalogue directly. A display formula is the same in every edition: not a message.
+    """
+    from docutils import nodes
+    from sphinx.transforms import SphinxTransform
+
+    class TitlesToCatalogue(SphinxTransform):
+        default_priority = 10          # before sphinx.transforms.i18n.Locale (20)
+
+        def apply(self, **kwargs) -> None:
+            from sphinx_exercise.nodes import exercise_subtitle, exercise_title, solution_subtitle, solution_title
+
+            source = self.document["source"]
+            found = []
+            for node in self.document.findall(nodes.math_block):
+                node["translatable"] = False
+            for node in list(self.document.findall(nodes.Element)):
+                if isinstance(node, (exercise_title, solution_title, solution_subtitle)):
+                    # "Exercise", "Solution to": Sphinx's translations; a solution's subtitle is
+                    # the exercise's title, translated there
+                    node["translatable"] = False
+                    continue
+                is_proof_title = isinstance(node, nodes.title) and type(node.parent).__module__.startswith("sphinx_proof")
+                if not (isinstance(node, exercise_subtitle) or is_proof_title):
+                    continue
+                node.source = node.source or source
+                node.line = node.line or _line_of(node)
+                if not node.rawsource.strip():
+                    node.rawsource = node.astext()
+                found.append((node.rawsource.replace("\n", " ").strip(), node.source, node.line))
+            titles = getattr(self.env, "nnbook_titles", None)
+            if titles is None:
+                titles = self.env.nnbook_titles = {}
+            titles[self.env.docname] = found
+
+    def purge(app, env, docname) -> None:
+        getattr(env, "nnbook_titles", {}).pop(docname, None)
+
+    def to_gettext_catalogue(app, doctree, docname) -> None:
+        if app.builder.name != "gettext":
+            return
+        from sphinx.builders.gettext import MsgOrigin
+        from sphinx.util.i18n import docname_to_domain
+
+        catalog = app.builder.catalogs[docname_to_domain(docname, app.config.gettext_compact)]
+        for msg, source, line in getattr(app.env, "nnbook_titles", {}).get(docname, []):
+            if msg:
+                catalog.add(msg, MsgOrigin(source, line))
+
+    app.add_transform(TitlesToCatalogue)
+    app.connect("env-purge-doc", purge)
+    app.connect("doctree-resolved", to_gettext_catalogue)
+
+
+def _line_of(node):
+    while node is not None:
+        if getattr(node, "line", None):
+            return node.line
+        node = node.parent
+    return None
+
+
 def setup(app):
     from nnbook.grade.nbexec import patch_nbclient
 
@@ -174,4 +288,6 @@ def setup(app):
     app.connect("config-inited", add_templates)
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
     app.connect("html-page-context", offer_pdf_downloads, priority=900)
+    app.connect("html-page-context", language_switch, priority=900)
+    translatable_titles(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -53,3 +53,6 @@ DLSys lecture** (Manual Neural Networks / Backprop, file 003) and **the MNIST-la
 """
 
 __version__ = "0.1.0"
+
+from .i18n import get_language, set_language  # noqa: E402  (the reader's language: nnbook.set_language("zh"))
+
