@@ -29,7 +29,7 @@ export NNBOOK_CACHE ?= $(CURDIR)/_build/.nnbook/cache
 # Two test workers each running a kernel: one BLAS thread each, or they fight for the cores.
 PYTEST := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest
 
-.PHONY: help setup book test unit check lint pages strict student bench bench-grade clean distclean constraints site-tests pdf dist
+.PHONY: help setup book book-en book-zh strict-en strict-zh catalogues test unit check lint pages strict student bench bench-grade clean distclean constraints site-tests pdf dist
 
 help:
 	@echo "make book     build the HTML book into _build/html (set-up included)"
@@ -37,6 +37,7 @@ help:
 	@echo "make unit     the tests without the book pages; make pages: only the pages; make strict: only the strict build"
 	@echo "make lint     ruff on the package, tests, benchmarks and the Sphinx extension (ruff.toml)"
 	@echo "make check    the fast unit tests for contributors (about a minute): no pages, kernels, browser, PyTorch, grader runs"
+	@echo "make catalogues   refresh the Chinese edition's catalogues (locales/) from the English pages"
 	@echo "make student  the student edition (notebooks without solutions) in _build/student"
 	@echo "make bench    the MNIST speed benchmark against PyTorch"
 	@echo "make bench-grade   the grader's speed: notebooks per minute with --jobs 1 and 2"
@@ -64,11 +65,26 @@ $(VENV)/.jupyter-settings: $(STAMP) $(JUPYTER_SETTINGS)
 
 setup: $(STAMP) $(VENV)/.jupyter-settings
 
+# Both editions at once, one per core: English into _build/html, Chinese (the pages' text from
+# the catalogues in locales/, the package speaking Chinese) into _build/html/zh.
 book: setup
+	$(MAKE) --no-print-directory -j2 book-en book-zh
+	@echo
+	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html (中文版: _build/html/zh/index.html)"
+
+book-en: setup
 	rm -f $(NNBOOK_PROGRESS)
 	$(BIN)/jupyter-book build . --builder html
-	@echo
-	@echo "The book is built. Open: file://$(CURDIR)/_build/html/index.html"
+	$(BIN)/python -m nnbook.publish.editions publish
+
+book-zh: setup
+	set -o pipefail; $(BIN)/python -m nnbook.publish.editions build zh 2>&1 | sed -u 's/^/[zh] /'
+
+# The Chinese edition's catalogues from the English pages: new sentences untranslated, changed
+# ones fuzzy, removed ones obsolete (then: python -m nnbook.publish.catalogues check).
+catalogues: setup
+	$(BIN)/python -m nnbook.publish.catalogues update
+	$(BIN)/python -m nnbook.publish.catalogues check || true
 
 # Unit tests and every page's notebook executed in Binder's environment (one test per page),
 # then the strict build from clean, then the tests of the built site: its launch links and
@@ -96,10 +112,18 @@ pages: setup binder-env
 	$(PYTEST) -n $(JOBS) tests/book
 
 # From clean: a second incremental -W build can pass while a page is broken.
+# Both editions, each on one core.
 strict: setup
-	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/.jupyter_cache $(NNBOOK_PROGRESS)
+	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/.jupyter_cache _build/zh _build/.nnbook/progress*.json
+	$(MAKE) --no-print-directory -j2 strict-en strict-zh
+	$(BIN)/python -m nnbook.publish.editions publish
+	@echo "Strict build passed: file://$(CURDIR)/_build/html/index.html (中文版: _build/html/zh/index.html)"
+
+strict-en: setup
 	$(BIN)/jupyter-book build . --all -W --keep-going --builder html
-	@echo "Strict build passed: file://$(CURDIR)/_build/html/index.html"
+
+strict-zh: setup
+	set -o pipefail; $(BIN)/python -m nnbook.publish.editions build zh --strict 2>&1 | sed -u 's/^/[zh] /'
 
 student: setup
 	$(BIN)/python -m nnbook.grade.student --out _build/student

@@ -212,6 +212,23 @@ def language_switch(app, pagename, templatename, context, doctree) -> None:
         f'\n<link rel="alternate" hreflang="{lang}" href="{href}" />')
 
 
+def chinese_notebooks(app, pagename, templatename, context, doctree) -> None:
+    """``html-page-context`` (after the theme's): in the Chinese edition the launch buttons open
+    the Chinese notebook ``book/zh/<page>.ipynb`` (nnbook.publish.notebooks writes them)."""
+    if app.config.language != "zh_CN" or "/" not in pagename:
+        return
+    folder, stem = pagename.rsplit("/", 1)
+    for group in context.get("header_buttons") or []:
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            for sep in ("/", "%2F"):
+                old = f"{folder}{sep}{stem}.ipynb"
+                if old in url:
+                    button["url"] = url.replace(old, f"{folder}{sep}zh{sep}{stem}.ipynb")
+
+
 def translatable_titles(app) -> None:
     """Exercise and proof titles into the message catalogues, display formulas out of them.
 
@@ -244,7 +261,9 @@ def translatable_titles(app) -> None:
                     continue
                 node.source = node.source or source
                 node.line = node.line or _line_of(node)
-                if not node.rawsource.strip():
+                if isinstance(node, exercise_subtitle):
+                    node.rawsource = _directive_argument(node.source, node.line) or node.astext()
+                elif not node.rawsource.strip():
                     node.rawsource = node.astext()
                 found.append((node.rawsource.replace("\n", " ").strip(), node.source, node.line))
             titles = getattr(self.env, "nnbook_titles", None)
@@ -271,6 +290,19 @@ def translatable_titles(app) -> None:
     app.connect("doctree-resolved", to_gettext_catalogue)
 
 
+def _directive_argument(source, line) -> str:
+    """The title a directive's first line gives (``{exercise} Title with $math$``), as written:
+    the message keeps its markup, like every other message of the page."""
+    import re
+
+    try:
+        text = Path(source).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    except (OSError, ValueError, TypeError, IndexError):
+        return ""
+    m = re.match(r"^\s*(?:`{3,}|~{3,}|:{3,})\{[\w:-]+\}\s+(.*?)\s*$", text)
+    return m.group(1) if m else ""
+
+
 def _line_of(node):
     while node is not None:
         if getattr(node, "line", None):
@@ -289,5 +321,6 @@ def setup(app):
     app.connect("html-page-context", drop_repeated_scripts, priority=900)
     app.connect("html-page-context", offer_pdf_downloads, priority=900)
     app.connect("html-page-context", language_switch, priority=900)
+    app.connect("html-page-context", chinese_notebooks, priority=900)
     translatable_titles(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

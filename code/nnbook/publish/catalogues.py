@@ -160,15 +160,17 @@ def pages() -> list[str]:
     return sorted(p.stem for p in CATALOGUES.glob("*.po"))
 
 
-def catalogue_path(page: str) -> Path:
+def catalogue_path(page: str, root: Path | None = None) -> Path:
+    """``locales/zh_CN/LC_MESSAGES/book/<page>.po`` (of the repository at ``root``)."""
     page = Path(page).stem
-    return CATALOGUES / f"{page}.po"
+    folder = CATALOGUES if root is None else Path(root) / CATALOGUES.relative_to(ROOT)
+    return folder / f"{page}.po"
 
 
-def load(page: str):
+def load(page: str, root: Path | None = None):
     import polib
 
-    return polib.pofile(str(catalogue_path(page)), wrapwidth=0)
+    return polib.pofile(str(catalogue_path(page, root)), wrapwidth=0)
 
 
 @dataclass
@@ -346,6 +348,48 @@ def drop_obsolete(page: str) -> int:
         cat.remove(entry)
     cat.save(str(catalogue_path(page)))
     return len(gone)
+
+
+# ------------------------------------------------------------------ translating a page's source
+
+#: What may stand before a message on its line: indentation, quote marks, a list marker, a
+#: heading's hashes, a directive's fence and name (its argument is the message), a table bar.
+_PREFIX = (r"(?:^[ \t]*(?:>[ \t]*)*(?:(?:[-*+]|\d+[.)])[ \t]+)?(?:#{1,6}[ \t]+)?"
+           r"(?:(?:`{3,}|~{3,}|:{3,})\{[\w:-]+\}[ \t]+)?|\|[ \t]*)")
+_SUFFIX = r"(?=[ \t]*(?:\||$))"
+
+
+def table(page: str, root: Path | None = None) -> dict[str, str]:
+    """``{English message: Chinese}`` of ``page``'s translated, current entries."""
+    path = catalogue_path(page, root)
+    if not path.is_file():
+        return {}
+    return {e.msgid: e.msgstr for e in load(page, root)
+            if not e.obsolete and e.msgstr and "fuzzy" not in e.flags}
+
+
+def translate_markdown(text: str, messages: dict[str, str]) -> tuple[str, list[str]]:
+    """The MyST source ``text`` with every message of ``messages`` found in it replaced by its
+    translation (as Sphinx replaces them in the doctree); returns the text and the messages
+    used. A message is found where it fills its line(s): a paragraph, list item, heading, table
+    cell or directive title (the line breaks of a paragraph may be anywhere)."""
+    used = []
+    for msgid in sorted(messages, key=len, reverse=True):
+        words = msgid.split()
+        if not words:
+            continue
+        body = r"(?:[ \t]+|[ \t]*\n[ \t]*(?:>[ \t]*)?)".join(re.escape(w) for w in words)
+        pattern = re.compile(f"({_PREFIX}){body}{_SUFFIX}", re.M)
+        text, n = pattern.subn(lambda m, t=messages[msgid]: m.group(1) + t, text)
+        if not n and msgid.startswith("(") and msgid.endswith(")"):
+            # a proof's title: sphinx-proof's message is "(title)"
+            inner = messages[msgid].strip()
+            inner = inner[1:-1] if inner[:1] in "(（" and inner[-1:] in ")）" else inner
+            return_text, found = translate_markdown(text, {msgid[1:-1]: inner})
+            text, n = return_text, len(found)
+        if n:
+            used.append(msgid)
+    return text, used
 
 
 def main(argv=None) -> int:

@@ -102,6 +102,12 @@ FOLD = {
     "hide-output": ("outputs_hidden",), "remove-output": ("outputs_hidden",),
     "hide-cell": ("source_hidden", "outputs_hidden"), "remove-cell": ("source_hidden", "outputs_hidden"),
 }
+#: The first cell after the Colab cell in another edition's notebooks: the package speaks its language.
+LANGUAGE_CELLS = {
+    "zh_CN": ("# 中文版：nnbook 的检查反馈、提示、控件与图中文字都用中文（改回英文：nnbook.set_language(\"en\")）\n"
+              "import nnbook\n"
+              "nnbook.set_language(\"zh\")"),
+}
 #: Where the glued values may come from when writing (make notebooks) and when checking.
 WRITE_SOURCES = ("stored", "build", "execute")
 CHECK_SOURCES = ("stored",)
@@ -128,15 +134,48 @@ def notebook_pages(root: str | Path | None = None) -> list[Path]:
     return [p for p in find_pages(root) if is_notebook_page(p)]
 
 
-def notebook_path(page: str | Path) -> Path:
-    """Where the launch notebook of a page lives: beside it, with the suffix ``.ipynb``."""
-    return Path(page).with_suffix(".ipynb")
+#: The editions whose notebooks are generated: language -> folder beside the English notebooks
+#: (the Chinese reader's notebooks are book/zh/<page>.ipynb, its student edition student/zh/).
+LANGUAGES = {"en": "", "zh_CN": "zh"}
 
 
-def student_path(page: str | Path, root: str | Path | None = None) -> Path:
-    """Where the student edition of a page lives: ``student/<page>.ipynb`` at the root."""
+def notebook_path(page: str | Path, language: str = "en") -> Path:
+    """Where the launch notebook of a page lives: beside it, with the suffix ``.ipynb`` (another
+    edition's in a folder beside it: ``book/zh/<page>.ipynb``)."""
+    page = Path(page)
+    folder = LANGUAGES[language]
+    return (page.parent / folder / page.name if folder else page).with_suffix(".ipynb")
+
+
+def student_path(page: str | Path, root: str | Path | None = None, language: str = "en") -> Path:
+    """Where the student edition of a page lives: ``student/<page>.ipynb`` at the root
+    (``student/zh/<page>.ipynb`` for the Chinese edition)."""
     root = Path(root) if root else _repo_root()
-    return root / STUDENT_DIR / Path(page).with_suffix(".ipynb").name
+    folder = LANGUAGES[language]
+    return root / STUDENT_DIR / folder / Path(page).with_suffix(".ipynb").name
+
+
+def languages(root: str | Path | None = None) -> list[str]:
+    """The editions to generate: English, and each other whose catalogues exist."""
+    from nnbook.publish import catalogues
+
+    root = Path(root) if root else _repo_root()
+    out = ["en"]
+    if (root / catalogues.CATALOGUES.relative_to(catalogues.ROOT)).is_dir():
+        out.append("zh_CN")
+    return out
+
+
+def translate_page_markdown(root: Path, language: str):
+    """``translate(docname, markdown)``: a page's MyST text in ``language``, through its catalogue."""
+    from nnbook.publish import catalogues
+
+    def translate(docname: str, markdown: str) -> str:
+        if language == "en":
+            return markdown
+        return catalogues.translate_markdown(markdown, catalogues.table(Path(docname).name, root=root))[0]
+
+    return translate
 
 
 def _config(root: Path) -> dict:
@@ -233,13 +272,18 @@ def colab_setup_source(url: str, branch: str) -> str:
 _BOOK_CACHE: dict = {}
 
 
-def book_index(root: Path) -> BookIndex:
-    """The index of the whole book (titles, numbers, labels, citations), cached per content."""
+def book_index(root: Path, language: str = "en") -> BookIndex:
+    """The index of the whole book (titles, numbers, labels, citations) in one edition's
+    language, cached per content."""
     files = [root / "_toc.yml", root / "_config.yml", *sorted((root / "book").glob("*.bib")), *find_pages(root)]
-    key = (str(root.resolve()), tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
+    if language != "en":
+        files += sorted((root / "locales").rglob("*.po"))
+    key = (str(root.resolve()), language,
+           tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file()))
     if key not in _BOOK_CACHE:
-        _BOOK_CACHE.clear()
-        _BOOK_CACHE[key] = BookIndex.load(root)
+        if len(_BOOK_CACHE) > 4:
+            _BOOK_CACHE.clear()
+        _BOOK_CACHE[key] = BookIndex.load(root, language, translate_page_markdown(root, language))
     return _BOOK_CACHE[key]
 
 
@@ -323,6 +367,11 @@ def apply_folding(cell) -> None:
 
 def solution_note(book: BookIndex, label: str) -> str:
     """The Markdown above the folded cells of a reference solution."""
+    if book.language == "zh_CN":
+        return (f"**{plain_markdown.solution_heading(book, label)}**\n\n"
+                "*参考解答在下面折叠的单元格中（点击单元格左侧的竖条或 ⋯ 展开）。“全部运行”不会运行它——"
+                "它的每个单元格都以 `%%solution` 开头——所以 `check(...)` 检查的是你自己的代码。"
+                "要运行参考解答，请删除该单元格的第一行。*")
     return (f"**{plain_markdown.solution_heading(book, label)}**\n\n"
             "*The reference solution is in the folded cells below (click their bar or the ⋯ to unfold). "
             "Run All does not run it — each of its cells starts with `%%solution` — so `check(...)` "
@@ -334,10 +383,11 @@ class _Page:
     root: Path
     page: Path
     docname: str
-    nb: object                     # the page as jupytext reads it
+    nb: object                     # the page as jupytext reads it (its text in the edition's language)
     book: BookIndex
     values: dict                   # the glued values the page pastes
     source: str                    # where they come from
+    language: str = "en"           # the edition
 
 
 def _used_glue(page_nb, book: BookIndex, docname: str) -> list[str]:
@@ -356,12 +406,27 @@ def _used_glue(page_nb, book: BookIndex, docname: str) -> list[str]:
     return list(dict.fromkeys(used))
 
 
-def _prepare(page: Path, root: Path, sources: tuple[str, ...], log=None) -> _Page:
+def _prepare(page: Path, root: Path, sources: tuple[str, ...], log=None, language: str = "en",
+             values: dict | None = None) -> _Page:
+    """The page read and translated into ``language``, with its glued values (``values``: the
+    English edition's, which another edition's page shares)."""
     page = Path(page)
-    book = book_index(root)
+    book = book_index(root, language)
     docname = _docname(root, page)
     nb = _read_page(page)
+    if language != "en":
+        # the same code cells (and so the same glued values); the Markdown in the edition's language
+        translate = translate_page_markdown(root, language)
+        for cell in nb.cells:
+            if cell.cell_type == "markdown":
+                cell.source = translate(docname, cell.source)
     used = _used_glue(nb, book, docname)
+    if values is not None:
+        missing = [k for k in used if k not in values]
+        if missing:
+            raise plain_markdown.UnsupportedMyST(f"{page.name} ({language}) pastes glue keys the English page does not: "
+                                                 f"{missing}")
+        return _Page(root, page, docname, nb, book, glue_values.select(values, used), "english", language)
     values, source = {}, "none"
     if used:
         digest = glue_values.code_digest(nb)
@@ -386,7 +451,7 @@ def _prepare(page: Path, root: Path, sources: tuple[str, ...], log=None) -> _Pag
             raise glue_values.GlueStale(
                 f"{notebook_path(page).name}: no glued values for the code {page.name} has now "
                 f"(looked at: {', '.join(sources)}); run `make notebooks`")
-    return _Page(root, page, docname, nb, book, values, source)
+    return _Page(root, page, docname, nb, book, values, source, language)
 
 
 def _lookup(values: dict):
@@ -400,7 +465,8 @@ def _lookup(values: dict):
 def _finish(cells, p: _Page, metadata_extra: dict):
     url, branch = repository(p.root)
     setup = nbformat.v4.new_code_cell(colab_setup_source(url, branch), metadata={"tags": [COLAB_TAG]})
-    cells = [setup] + list(cells)
+    cells = [setup] + ([nbformat.v4.new_code_cell(LANGUAGE_CELLS[p.language])] if p.language in LANGUAGE_CELLS
+                       else []) + list(cells)
     refs = plain_markdown.reference_list(
         p.book, [k for c in p.nb.cells if c.cell_type == "markdown" for k in plain_markdown.cited_keys(c.source)])
     if refs:
@@ -416,7 +482,8 @@ def _finish(cells, p: _Page, metadata_extra: dict):
     metadata = {
         "kernelspec": kernelspec,
         "language_info": {"name": kernelspec.get("language", "python")},
-        META_KEY: {"source": f"{p.docname}.md", "generated_by": GENERATOR, **metadata_extra},
+        META_KEY: {"source": f"{p.docname}.md", "generated_by": GENERATOR,
+                   **({"language": p.language} if p.language != "en" else {}), **metadata_extra},
     }
     out = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
     out.nbformat, out.nbformat_minor = 4, 5
@@ -496,21 +563,21 @@ def _student(p: _Page):
 
 
 def launch_notebook(page: str | Path, root: str | Path | None = None, *, sources: tuple[str, ...] = CHECK_SOURCES,
-                    log=None):
+                    log=None, language: str = "en"):
     """The reader's notebook of one MyST page (an ``nbformat`` v4 notebook without outputs).
 
     ``sources``: where its glued values may come from (see :mod:`nnbook.publish.glue_values`);
     the default takes only the values stored in the committed notebook and never executes.
     """
     root = Path(root) if root else _repo_root()
-    return _reader(_prepare(Path(page), root, sources, log))
+    return _reader(_prepare(Path(page), root, sources, log, language))
 
 
 def student_notebook(page: str | Path, root: str | Path | None = None, *, sources: tuple[str, ...] = CHECK_SOURCES,
-                     log=None):
+                     log=None, language: str = "en"):
     """The student edition of one page (``None`` if the page has no exercises)."""
     root = Path(root) if root else _repo_root()
-    p = _prepare(Path(page), root, sources, log)
+    p = _prepare(Path(page), root, sources, log, language)
     return _student(p) if _has_exercises(p.nb) else None
 
 
@@ -533,15 +600,18 @@ def expected_files(root: str | Path | None = None, sources: tuple[str, ...] = CH
     base = root.resolve()
     for page in notebook_pages(root):
         try:
-            p = _prepare(page, root, sources, log)
+            english = _prepare(page, root, sources, log)
         except glue_values.GlueStale as err:
             if stale is None:
                 raise
             stale.append(str(err))
             continue
-        files[notebook_path(page).resolve().relative_to(base)] = render(_reader(p))
-        if _has_exercises(p.nb):
-            files[student_path(page, root).resolve().relative_to(base)] = render(_student(p))
+        for language in languages(root):
+            # another edition's page has the same code cells: the same glued values
+            p = english if language == "en" else _prepare(page, root, sources, log, language, values=english.values)
+            files[notebook_path(page, language).resolve().relative_to(base)] = render(_reader(p))
+            if _has_exercises(p.nb):
+                files[student_path(page, root, language).resolve().relative_to(base)] = render(_student(p))
     files[Path(COLAB_CONSTRAINTS)] = colab_constraints(root)
     return files
 
@@ -559,8 +629,9 @@ def _orphans(root: Path) -> list[Path]:
     """Generated notebooks in ``book/`` or ``student/`` whose page is gone from the table of contents."""
     stems = {p.stem for p in notebook_pages(root)}
     found = []
-    for folder in (root / "book", root / STUDENT_DIR):
-        found += sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
+    for sub in LANGUAGES.values():
+        for folder in (root / "book" / sub, root / STUDENT_DIR / sub):
+            found += sorted(folder.glob("*.ipynb")) if folder.is_dir() else []
     return [p.relative_to(root) for p in found if p.stem not in stems and _generated_here(p)]
 
 

@@ -74,6 +74,7 @@ class Target:
     kind: str                    # "exercise", "theorem", ..., "figure", "equation", "section"
     number: str = ""             # "11.1" ("" if unnumbered)
     title: str = ""              # the item's own title (a section's heading text)
+    language: str = "en"         # the edition: the word before the number ("Exercise", "练习")
 
     @property
     def text(self) -> str:
@@ -82,7 +83,7 @@ class Target:
             return self.title
         if self.kind == "equation":
             return f"({self.number})"
-        label = _KIND_NAMES.get(self.kind, self.kind.capitalize())
+        label = word(_KIND_NAMES.get(self.kind, self.kind.capitalize()), self.language)
         return f"{label} {self.number}".strip() if self.number else (self.title or label)
 
 
@@ -95,6 +96,27 @@ PROOF_KINDS = {
     "criterion": "Criterion", "assumption": "Assumption", "condition": "Condition", "notation": "Notation",
 }
 _KIND_NAMES.update(PROOF_KINDS)
+#: The words the converter writes itself, in the Chinese edition: those Sphinx, sphinx-exercise
+#: and sphinx-proof show on the Chinese site (their zh_CN catalogues), so notebook and page agree.
+WORDS = {
+    "zh_CN": {
+        "Exercise": "练习", "Fig.": "图", "Table": "表", "Listing": "代码", "Theorem": "定理", "Lemma": "引理",
+        "Definition": "定义", "Corollary": "推论", "Proposition": "命题", "Conjecture": "猜想", "Example": "例",
+        "Remark": "注", "Property": "性质", "Observation": "观察", "Algorithm": "算法", "Axiom": "公理",
+        "Criterion": "准则", "Assumption": "假设", "Condition": "条件", "Notation": "记号",
+        "Note": "备注", "Warning": "警告", "Tip": "小技巧", "Important": "重要", "Hint": "提示",
+        "Caution": "小心", "Attention": "注意", "Danger": "危险", "Error": "错误", "See also": "参见",
+        "Proof.": "证明.", "Solution": "解答", "Solution to": "解答", "Details": "详情",
+        "References": "参考文献", "figure": "图",
+    },
+}
+
+
+def word(text: str, language: str = "en") -> str:
+    """``text`` (one of the converter's own words) in the edition's ``language``."""
+    return WORDS.get(language, {}).get(text, text)
+
+
 ADMONITIONS = {
     "note": "Note", "warning": "Warning", "tip": "Tip", "important": "Important", "hint": "Hint",
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error",
@@ -111,6 +133,7 @@ class BookIndex:
     """
 
     base_url: str
+    language: str = "en"                                            # the edition (WORDS)
     titles: dict[str, str] = field(default_factory=dict)            # docname -> title
     chapters: dict[str, str] = field(default_factory=dict)          # docname -> "11" (numbered pages)
     targets: dict[str, Target] = field(default_factory=dict)        # label -> target
@@ -122,13 +145,19 @@ class BookIndex:
         return page_url(self.base_url, docname, anchor)
 
     @classmethod
-    def load(cls, root: str | Path) -> "BookIndex":
+    def load(cls, root: str | Path, language: str = "en", translate=None) -> "BookIndex":
+        """The index of the book at ``root``; for another edition, ``language`` and
+        ``translate(docname, markdown) -> markdown`` (the page's text in that language: titles
+        and exercise titles come from it), its site being ``<base url><folder>/``."""
         import jupytext
         import yaml
 
         root = Path(root)
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-        index = cls(base_url=base_url(config))
+        base = base_url(config)
+        if language != "en":
+            base += EDITION_FOLDERS[language] + "/"
+        index = cls(base_url=base, language=language)
         numbers = chapter_numbers(root)
         for docname in toc_docnames(root):
             page = root / f"{docname}.md"
@@ -137,6 +166,8 @@ class BookIndex:
             text = page.read_text(encoding="utf-8")
             nb = jupytext.reads(text, fmt="md:myst")
             markdown = "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+            if translate is not None:
+                markdown = translate(docname, markdown)
             index.titles[docname] = _first_heading(markdown) or Path(docname).name
             if docname in numbers:
                 index.chapters[docname] = numbers[docname]
@@ -169,11 +200,11 @@ class BookIndex:
                     number = ""
                 if numbered_kind and label:
                     title = block.argument if numbered_kind != "figure" else _caption(block.body)
-                    self._add(label, Target(docname, label, numbered_kind, number, title))
+                    self._add(label, Target(docname, label, numbered_kind, number, title, self.language))
                 if block.name in ("math",) and label:
                     counters["equation"] = counters.get("equation", 0) + 1
                     self._add(label, Target(docname, f"equation-{label}", "equation",
-                                            self._number(docname, counters["equation"])))
+                                            self._number(docname, counters["equation"]), language=self.language))
                 # nested directives (an admonition holding a figure, ...)
                 self._scan_nested(docname, block.body, counters)
                 continue
@@ -187,7 +218,7 @@ class BookIndex:
                 h = re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line)
                 if h and pending:
                     for label in pending:
-                        self._add(label, Target(docname, label, "section", "", _plain(h.group(1))))
+                        self._add(label, Target(docname, label, "section", "", _plain(h.group(1)), self.language))
                     pending = []
                 elif line.strip():
                     pending = []
@@ -199,7 +230,7 @@ class BookIndex:
                 label = block.options.get("name")
                 if label:
                     self._add(label, Target(docname, label, "figure", self._number(docname, counters["figure"]),
-                                            _caption(block.body)))
+                                            _caption(block.body), self.language))
 
     def _add(self, label: str, target: Target) -> None:
         if label in self.targets and self.targets[label] != target:
@@ -226,6 +257,10 @@ class BookIndex:
         for formatted in style.format_entries(data.entries.values()):
             self.citations[formatted.key] = formatted.label
             self.bibliography[formatted.key] = formatted.text.render(backend)
+
+
+#: Where each edition other than English lives below the site's root.
+EDITION_FOLDERS = {"zh_CN": "zh"}
 
 
 def base_url(config: Mapping) -> str:
@@ -466,7 +501,7 @@ def _directive(d: _Directive, ctx: _Context) -> list[str]:
     target = ctx.book.targets.get(d.options.get("label") or d.options.get("name") or "")
     if name == "exercise":
         number = target.number if target and target.kind == "exercise" else ""
-        title = f"Exercise {number}".strip()
+        title = f"{word('Exercise', ctx.book.language)} {number}".strip()
         if d.argument:
             title += f" ({_inline(d.argument, ctx)})"
         return ["", f"**{title}**", "", *body, ""]
@@ -474,22 +509,23 @@ def _directive(d: _Directive, ctx: _Context) -> list[str]:
         kind = name[4:]
         if kind == "proof":
             text = "\n".join(body).rstrip()
-            return ["", "*Proof.* " + text.lstrip() + " ∎", ""]
+            return ["", f"*{word('Proof.', ctx.book.language)}* " + text.lstrip() + " ∎", ""]
         if kind not in PROOF_KINDS:
             raise UnsupportedMyST(f"directive {{{name}}} in {ctx.docname}")
         number = target.number if target and target.kind == kind else ""
-        title = f"{PROOF_KINDS[kind]} {number}".strip()
+        title = f"{word(PROOF_KINDS[kind], ctx.book.language)} {number}".strip()
         if d.argument:
             title += f" ({_inline(d.argument, ctx)})"
         return ["", f"**{title}.**", "", *body, ""]
     if name in ADMONITIONS or name == "admonition":
-        label = _inline(d.argument, ctx) if name == "admonition" else ADMONITIONS[name]
+        label = _inline(d.argument, ctx) if name == "admonition" else word(ADMONITIONS[name], ctx.book.language)
         if name != "admonition" and d.argument:            # a title argument of a note etc.
             body = [_inline(d.argument, ctx), *body]
         first, rest = _first_paragraph(body)
         return ["", f"**{label}.** " + first, *rest, ""]
     if name in ("solution", "dropdown"):
-        title = "Solution" if name == "solution" else (_inline(d.argument, ctx) or "Details")
+        title = word("Solution", ctx.book.language) if name == "solution" else (
+            _inline(d.argument, ctx) or word("Details", ctx.book.language))
         if name == "solution":
             title = solution_heading(ctx.book, d.argument)
         return ["", f"<details><summary>{html.escape(_strip_md(title))}</summary>", "", *body, "", "</details>", ""]
@@ -500,11 +536,12 @@ def _directive(d: _Directive, ctx: _Context) -> list[str]:
         return ["```" + d.argument, *d.body, "```"]
     if name in ("figure", "image"):
         caption = "\n".join(body).strip()
-        alt = d.options.get("alt") or _strip_md(caption) or "figure"
+        alt = d.options.get("alt") or _strip_md(caption) or word("figure", ctx.book.language)
         lines = ["", f"![{alt}]({d.argument})", ""]
         if name == "figure" and caption:
             number = target.number if target and target.kind == "figure" else ""
-            lines += [f"*{('Fig. ' + number + ' ') if number else ''}{caption}*", ""]
+            fig = word("Fig.", ctx.book.language)
+            lines += [f"*{(fig + ' ' + number + ' ') if number else ''}{caption}*", ""]
         return lines
     if name in ("glue:md", "glue:any", "glue", "glue:"):
         return ["", _glue_markdown(d.argument, ctx), ""]
@@ -540,7 +577,7 @@ def solution_heading(book: BookIndex, label: str) -> str:
     target = book.targets.get(label.strip())
     if target is None or target.kind != "exercise":
         raise UnsupportedMyST(f"a solution refers to {label!r}, which is no exercise label of the book")
-    text = f"Solution to Exercise {target.number}".strip()
+    text = f"{word('Solution to', book.language)} {target.text}".strip()
     return text + (f" ({target.title})" if target.title else "")
 
 
@@ -728,9 +765,13 @@ def reference_list(book: BookIndex, keys: list[str]) -> str:
     if not keys:
         return ""
     url = book.url(book.references_doc, "bibliography") if book.references_doc else ""
-    head = "## References" + "\n\n" + ("The works cited in this chapter, as listed in the book's "
-                                        + _link("bibliography", url) + ":" if url else
-                                        "The works cited in this chapter:")
+    if book.language == "zh_CN":
+        head = "## 参考文献\n\n" + ("本章引用的文献，与本书的" + _link("参考文献", url) + "一致：" if url
+                                   else "本章引用的文献：")
+    else:
+        head = "## References" + "\n\n" + ("The works cited in this chapter, as listed in the book's "
+                                            + _link("bibliography", url) + ":" if url else
+                                            "The works cited in this chapter:")
     items = [f"* **[{book.citations[k]}]** {book.bibliography[k]}" for k in
              sorted(keys, key=lambda k: list(book.citations).index(k))]
     return head + "\n\n" + "\n".join(items)
