@@ -127,7 +127,8 @@ strict-zh: setup
 
 student: setup
 	$(BIN)/python -m nnbook.grade.student --out _build/student
-	@echo "Student edition: $(CURDIR)/_build/student"
+	$(BIN)/python -m nnbook.publish.notebooks --student zh_CN --out _build/student/zh
+	@echo "Student edition: $(CURDIR)/_build/student (中文: _build/student/zh)"
 
 bench: setup
 	$(BIN)/python benchmarks/bench_mnist.py --json _build/bench_mnist.json

@@ -8,6 +8,8 @@ marked ``@pytest.mark.book_pages(feature)`` runs once per page whose HTML has ``
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from browser_support import (
     CHROMIUM_ARGS,
@@ -44,10 +46,34 @@ def pytest_generate_tests(metafunc):
     if only:
         chosen = only()
         pages = [p for p in pages if p in chosen]
+    pages = sample_other_editions(pages)
     # Module scope: every test of one page shares one load (pytest groups them by page); with
     # pytest-xdist (-n 2 --dist loadgroup) all tests of a page go to the same worker.
     params = [pytest.param(p, id=p.id, marks=pytest.mark.xdist_group(p.id)) for p in pages]
     metafunc.parametrize("book_page", params, indirect=True, scope="module")
+
+
+#: The features a sample of an edition must cover (attributes of PageInfo).
+FEATURES = ("quizzes", "sliders", "solutions", "widget_views", "math_nodes", "images")
+
+
+def sample_other_editions(pages: list) -> list:
+    """Every page of the English edition; of each other edition (the same pages, translated),
+    the first page with each feature, the book's first page and its last appendix — unless
+    NNBOOK_BROWSER_ALL=1 (the weekly run), which checks every page of every edition.
+    tests/site/test_editions.py compares every page of the two editions without a browser."""
+    if os.environ.get("NNBOOK_BROWSER_ALL") == "1":
+        return pages
+    kept = [p for p in pages if p.edition == "en"]
+    for edition in dict.fromkeys(p.edition for p in pages if p.edition != "en"):
+        theirs = [p for p in pages if p.edition == edition]
+        chosen = {theirs[0].docname, theirs[-1].docname}
+        for feature in FEATURES:
+            first = next((p for p in theirs if getattr(p, feature)), None)
+            if first is not None:
+                chosen.add(first.docname)
+        kept += [p for p in theirs if p.docname in chosen]
+    return kept
 
 
 def pytest_terminal_summary(terminalreporter):

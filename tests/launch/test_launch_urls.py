@@ -148,7 +148,8 @@ def tracked() -> set[str] | None:
 
 @pytest.fixture(scope="module")
 def generated() -> set[str]:
-    return {notebooks.notebook_path(p).relative_to(ROOT).as_posix() for p in PAGES}
+    return {notebooks.notebook_path(p, language).relative_to(ROOT).as_posix()
+            for p in PAGES for language in notebooks.LANGUAGES}
 
 
 @pytest.fixture(scope="module")
@@ -231,6 +232,25 @@ def test_notebook_page_has_binder_and_colab_links_to_its_own_notebook(page, site
     assert set(targets) == expected, f"{html}: launch links {targets}, expected {sorted(expected)}"
     for kind, paths in targets.items():
         assert paths == {notebook}, f"{html}: the {kind} link opens {paths}, not {notebook}"
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_chinese_page_launches_its_chinese_notebook(page, site, links):
+    """The Chinese edition (``<site>/zh/``) opens ``book/zh/<page>.ipynb`` on Binder and Colab."""
+    html = "zh/" + page.relative_to(ROOT).with_suffix(".html").as_posix()
+    if not (site / "zh").is_dir():
+        pytest.fail(f"the built site {site} has no Chinese edition (zh/): build both with `make strict`")
+    assert html in links, f"{html} is not in the built site {site}"
+    notebook = notebooks.notebook_path(page, "zh_CN").relative_to(ROOT).as_posix()
+    targets = {}
+    for href in links[html].hrefs:
+        target = launch_target(href)
+        if target:
+            targets.setdefault(target[0], set()).add(target[1])
+    assert {"binder", "colab"} <= set(targets), f"{html}: launch links {targets}"
+    for kind, paths in targets.items():
+        assert paths == {notebook}, f"{html}: the {kind} link opens {paths}, not {notebook}"
+    assert (ROOT / notebook).is_file(), f"{notebook} does not exist: run `make notebooks`"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)

@@ -14,7 +14,7 @@ import pytest
 from nnbook.page import quiz
 
 ROOT = Path(__file__).resolve().parents[2]
-NUMBERED = re.compile(r"\b[Ll]ectures? 00[0-9]\b")
+NUMBERED = re.compile(r"\b[Ll]ectures?\s+00[0-9]\b")
 NAMES = ["the Nankai lecture", "the ECNU lecture", "the DLSys lecture", "the MNIST-lab lecture"]
 TEXTS = sorted((ROOT / "book").glob("*.md")) + sorted((ROOT / "code" / "nnbook").rglob("*.py")) + \
     sorted((ROOT / "code" / "nnbook").rglob("*.md"))

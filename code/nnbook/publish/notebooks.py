@@ -762,6 +762,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="print the nbgitpuller link of every chapter and of the student edition on the JupyterHub "
                         "HUB_URL (default: launch_buttons.jupyterhub_url of _config.yml)")
     p.add_argument("--links", action="store_true", help="print the Binder and Colab links of every notebook")
+    p.add_argument("--student", choices=sorted(LANGUAGES), metavar="LANGUAGE",
+                   help="with --out: write only the student edition in LANGUAGE (en or zh_CN), flat into --out")
     a = p.parse_args(argv)
     root = a.root or _repo_root()
     if a.nbgitpuller is not None or a.links:
@@ -783,6 +785,18 @@ def main(argv: list[str] | None = None) -> int:
             print("The generated notebooks are out of date: run `make notebooks`.")
             return 1
         print("The generated notebooks are in sync with the pages.")
+        return 0
+    if a.student:
+        if not a.out:
+            p.error("--student needs --out")
+        folder = (Path(STUDENT_DIR) / LANGUAGES[a.student]) if LANGUAGES[a.student] else Path(STUDENT_DIR)
+        a.out.mkdir(parents=True, exist_ok=True)
+        count = 0
+        for rel, text in expected_files(root, WRITE_SOURCES, log=lambda m: print(m, file=sys.stderr)).items():
+            if rel.parent == folder:
+                (a.out / rel.name).write_bytes(text.encode("utf-8"))
+                count += 1
+        print(f"wrote the student edition ({a.student}, {count} notebooks) to {a.out}")
         return 0
     sources = tuple(s for s in WRITE_SOURCES if not (a.refresh_glue and s == "stored"))
     written = write(root, a.out, sources, log=lambda m: print(m, file=sys.stderr))
