@@ -229,6 +229,43 @@ def chinese_notebooks(app, pagename, templatename, context, doctree) -> None:
                     button["url"] = url.replace(old, f"{folder}{sep}zh{sep}{stem}.ipynb")
 
 
+def glue_in_translations() -> None:
+    """Glued values in translated paragraphs.
+
+    Sphinx parses a translation as a small document of its own, after myst-nb has parsed the
+    page and let go of the page's notebook (its glue data), so a ``{glue:text}`` role in a
+    translation would find nothing. The renderer myst-nb made for the page being read is kept
+    here, and a role in such a small document reads that page's glue data.
+    """
+    import myst_nb.sphinx_ as nb_sphinx
+    from myst_nb.ext.glue import directives, roles, utils
+
+    if getattr(utils.retrieve_glue_data, "_nnbook", False):
+        return
+    current: dict = {}
+    load_renderer = nb_sphinx.load_renderer
+
+    def keep_renderer(name):
+        factory = load_renderer(name)
+
+        def make(*args, **kwargs):
+            current["renderer"] = factory(*args, **kwargs)
+            return current["renderer"]
+
+        return make
+
+    original = utils.retrieve_glue_data
+
+    def retrieve_glue_data(document, key):
+        if "nb_renderer" not in document and "renderer" in current:
+            document = {"nb_renderer": current["renderer"]}
+        return original(document, key)
+
+    retrieve_glue_data._nnbook = True
+    nb_sphinx.load_renderer = keep_renderer
+    utils.retrieve_glue_data = roles.retrieve_glue_data = directives.retrieve_glue_data = retrieve_glue_data
+
+
 def translatable_titles(app) -> None:
     """Exercise and proof titles into the message catalogues, display formulas out of them.
 
@@ -323,4 +360,5 @@ def setup(app):
     app.connect("html-page-context", language_switch, priority=900)
     app.connect("html-page-context", chinese_notebooks, priority=900)
     translatable_titles(app)
+    glue_in_translations()
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -128,22 +128,36 @@ def glossary_pairs() -> list[tuple[str, list[str]]]:
 
 def _chinese_variants(zh: str) -> list[str]:
     """A glossary Chinese term and the spellings that are the same term (spacing, M—P/M-P)."""
-    variants = {zh, zh.replace(" ", ""), zh.replace("—", "-"), zh.replace("—", "–")}
-    if zh.endswith("函数") and " " in zh:
-        variants.add(zh.replace(" ", ""))
+    variants = {zh, zh.replace(" ", ""), zh.replace("—", "-"), zh.replace("—", "–"),
+                zh.replace("(", "（").replace(")", "）")}
+    # a space between Latin letters and Chinese characters is the same term (Jacobian 矩阵)
+    variants.add(re.sub(r"(?<=[A-Za-z])(?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff])(?=[A-Za-z])", " ", zh))
     return sorted(variants)
 
 
+#: English glossary words that English also uses in another sense, and the Chinese that sense
+#: takes: "activation" for an activation function, "argument" for a line of reasoning, "range"
+#: for an interval or extent. A translation with either Chinese word keeps the term.
+HOMONYMS = {
+    "activation": ["激活函数"],
+    "argument": ["论证", "理由"],
+    "range": ["范围", "区间"],
+}
+
+
 def glossary_misses(msgid: str, msgstr: str) -> list[str]:
-    """The glossary's English terms in ``msgid`` whose Chinese form is not in ``msgstr``."""
-    english = _ROLE.sub(" ", _MATH.sub(" ", _CODE.sub(" ", msgid)))
-    english = re.sub(r"\s+", " ", english.replace("-", " ")).lower()
+    """The glossary's English terms in ``msgid`` whose Chinese form is not in ``msgstr``
+    (a hyphenated compound such as "mini-batch" is not its last word, "batch")."""
+    english = _CODE.sub(" ", _MATH.sub(" ", _ROLE.sub(" ", msgid)))       # roles first, as in invariants()
+    english = re.sub(r"\s+", " ", english).lower()
     found = []
     for form, chinese in glossary_pairs():
-        pattern = r"(?<![\w-])" + re.escape(form.replace("-", " ")) + r"(?:s|es)?(?![\w-])"
+        words = r"[- ]".join(re.escape(w) for w in re.split(r"[- ]", form))
+        pattern = r"(?<![\w-])" + words + r"(?:s|es)?(?![\w-])"
         if re.search(pattern, english):
             english = re.sub(pattern, " ", english)
-            if not any(v in msgstr for zh in chinese for v in _chinese_variants(zh)):
+            accepted = [v for zh in chinese for v in _chinese_variants(zh)] + HOMONYMS.get(form, [])
+            if not any(v in msgstr for v in accepted):
                 found.append(f"{form} → {' / '.join(chinese)}")
     return found
 
