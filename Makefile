@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 JOBS ?= 2
 # Tests of the built book (_build/html): they run after the strict build.
-SITE_TESTS := tests/launch/test_launch_urls.py tests/browser
+SITE_TESTS := tests/launch/test_launch_urls.py tests/site tests/browser
 # Exact versions from constraints.txt; `make test CONSTRAINTS=` takes the newest releases that
 # requirements.txt allows instead (the weekly drift check does).
 CONSTRAINTS ?= -c constraints.txt
@@ -99,7 +99,7 @@ unit: setup
 
 # The quick loop while editing the package: `make unit` without what starts kernels, builds
 # notebooks, drives a browser, runs PyTorch or grades whole notebooks (tests marked slow too).
-CHECK_SKIPS := tests/book tests/browser tests/torch tests/grading tests/launch/test_launch_urls.py \
+CHECK_SKIPS := tests/book tests/browser tests/site tests/torch tests/grading tests/launch/test_launch_urls.py \
   tests/launch/test_install_paths.py tests/launch/test_notebooks_sync.py tests/test_nbexec.py \
   tests/chapters/test_interactive_kernel.py tests/exercises/test_in_kernel.py tests/lab/test_lab_mnist.py
 lint: setup
@@ -162,7 +162,7 @@ dist: setup
 
 # The built site: every launch link resolves, every page works in a real browser.
 site-tests: setup
-	$(PYTEST) tests/launch/test_launch_urls.py
+	$(PYTEST) -n $(JOBS) tests/launch/test_launch_urls.py tests/site
 	$(MAKE) --no-print-directory browser
 
 # ---- Launching: Binder, Colab, a JupyterHub ------------------------------------------------
@@ -234,4 +234,4 @@ browser: setup binder-env
 	fi; \
 	$(MAKE) --no-print-directory browser-deps && \
 	$(MAKE) --no-print-directory pdf && \
-	CHROMIUM="$(CHROMIUM)" $(PYTEST) $(BROWSER_DIR)
+	CHROMIUM="$(CHROMIUM)" $(PYTEST) -n $(JOBS) --dist loadgroup $(BROWSER_DIR)

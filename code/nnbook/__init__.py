@@ -54,5 +54,14 @@ DLSys lecture** (Manual Neural Networks / Backprop, file 003) and **the MNIST-la
 
 __version__ = "0.1.0"
 
-from .i18n import get_language, set_language  # noqa: E402  (the reader's language: nnbook.set_language("zh"))
+
+
+def __getattr__(name: str):
+    """``nnbook.set_language("zh")``, ``nnbook.get_language()``: the reader's language (nnbook.i18n),
+    imported on first use, so that ``python -m nnbook.i18n`` runs the module only once."""
+    if name in ("get_language", "set_language"):
+        from . import i18n
+
+        return getattr(i18n, name)
+    raise AttributeError(f"module 'nnbook' has no attribute {name!r}")
 

@@ -31,6 +31,7 @@ from typing import List
 import numpy as np
 
 from . import activations as _act
+from .i18n import N_, _
 from .losses import one_hot
 from .networks import LOSS_NAMES, Cache, Gradients
 
@@ -336,7 +337,7 @@ def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
         if delta2.shape != (3,) or delta3.shape != (2,):
             raise ValueError("deltas must be (δ^(2) of shape (3,), δ^(3) of shape (2,))")
     if axes is None:
-        _, axes = plt.subplots(2, 1, figsize=(9.0, 8.4))
+        axes = plt.subplots(2, 1, figsize=(9.0, 8.4))[1]
     ax_f, ax_b = axes
     X = {1: 0.0, 2: 4.6, 3: 9.2}                                   # x position of each layer
     Y = {1: [2.2, 0.0, -2.2], 2: [2.2, 0.0, -2.2], 3: [1.3, -1.3]}
@@ -359,8 +360,9 @@ def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
                                     boxstyle="round,pad=0.05,rounding_size=0.3", fc="0.93", ec="0.25",
                                     lw=1.3, zorder=3))
         ax.text(*E_pos, "$E$", ha="center", va="center", fontsize=12, zorder=4)
-        for name, l in (("input layer", 1), ("hidden layer", 2), ("output layer", 3)):
-            ax.text(X[l], 3.25, f"{name}, $l = {l}$", ha="center", va="center", fontsize=10, color="0.3")
+        for name, l in ((N_("input layer"), 1), (N_("hidden layer"), 2), (N_("output layer"), 3)):
+            ax.text(X[l], 3.25, _("{layer}, $l = {l}$").format(layer=_(name), l=l), ha="center", va="center",
+                    fontsize=10, color="0.3")
         ax.set_xlim(-1.4, 13.6)
         ax.set_ylim(-3.4, 3.7)
         ax.set_aspect("equal")
@@ -399,11 +401,12 @@ def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
                    WEIGHT_COLOR if j == 1 else "#0072B2", above=(j == 1))
     for i, yi in enumerate(Y[3], start=1):
         arrow(ax_f, (X[3], yi), E_pos, "0.65", 0.9, s, e)
-    ax_f.text((X[2] + X[3]) / 2 + 0.6, -3.15, "$\\partial E/\\partial w_{11}^{(3)} = \\delta_1^{(3)} a_1^{(2)}$: "
-              "the lecture's first derivative", ha="center", va="center", fontsize=10, color=WEIGHT_COLOR)
+    ax_f.text((X[2] + X[3]) / 2 + 0.6, -3.15, _("{formula}: the lecture's first derivative").format(
+        formula="$\\partial E/\\partial w_{11}^{(3)} = \\delta_1^{(3)} a_1^{(2)}$"),
+              ha="center", va="center", fontsize=10, color=WEIGHT_COLOR)
     ax_f.text(E_pos[0], -1.2, "$E = \\frac{1}{2}\\sum_{k}(y_k - a_k^{(3)})^2$", ha="center", va="center", fontsize=10)
-    ax_f.set_title("Forward: $z_i^{(l)} = \\sum_j w_{ij}^{(l)} a_j^{(l-1)} + b_i^{(l)}$, "
-                   "$a_i^{(l)} = f(z_i^{(l)})$")
+    ax_f.set_title(_("Forward: {formula}").format(
+        formula="$z_i^{(l)} = \\sum_j w_{ij}^{(l)} a_j^{(l-1)} + b_i^{(l)}$, $a_i^{(l)} = f(z_i^{(l)})$"))
 
     # backward panel
     draw_nodes(ax_b)
@@ -433,6 +436,7 @@ def draw_lecture002_network(deltas=None, focus: int = 1, axes=None):
     y_focus = Y[2][focus - 1]
     ax_b.text(X[2] - w_box / 2 - 0.15, y_focus, f"$\\times\\, f'(z_{focus}^{{(2)}})$", ha="right", va="center",
               fontsize=10, color=DELTA_COLOR)
-    ax_b.set_title(f"Backward (BP-2): $\\delta_{focus}^{{(2)}} = (\\delta_1^{{(3)}} w_{{1{focus}}}^{{(3)}} + "
-                   f"\\delta_2^{{(3)}} w_{{2{focus}}}^{{(3)}})\\, f'(z_{focus}^{{(2)}})$")
+    ax_b.set_title(_("Backward (BP-2): {formula}").format(
+        formula=f"$\\delta_{focus}^{{(2)}} = (\\delta_1^{{(3)}} w_{{1{focus}}}^{{(3)}} + "
+                f"\\delta_2^{{(3)}} w_{{2{focus}}}^{{(3)}})\\, f'(z_{focus}^{{(2)}})$"))
     return ax_f, ax_b

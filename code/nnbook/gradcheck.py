@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .i18n import _
+
 __all__ = ["forward_difference", "central_difference", "numerical_gradient", "numerical_jacobian",
            "relative_error", "compare", "Comparison"]
 
@@ -138,9 +140,11 @@ class Comparison:
 
     def _repr_html_(self):
         colour = "#1a7f37" if self.close else "#cf222e"
-        return (f"<code>{self.name}</code> &nbsp; exact: <b>{self.exact}</b> &nbsp; "
-                f"close: <b style='color:{colour}'>{self.close}</b> &nbsp; "
-                f"max diff: {self.max_diff:.2e} &nbsp; rel err: {self.rel_error:.2e}")
+        return _("<code>{name}</code> &nbsp; exact: <b>{exact}</b> &nbsp; "
+                 "close: <b style='color:{colour}'>{close}</b> &nbsp; "
+                 "max diff: {max_diff} &nbsp; rel err: {rel_error}").format(
+            name=self.name, exact=self.exact, colour=colour, close=self.close,
+            max_diff=f"{self.max_diff:.2e}", rel_error=f"{self.rel_error:.2e}")
 
 
 def compare(name, mine, reference, rtol=1e-7, atol=1e-10) -> Comparison:

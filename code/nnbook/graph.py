@@ -52,6 +52,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .i18n import _
+
 __all__ = ["GATES", "Node", "Edge", "Graph", "local_derivatives", "local_gradients", "gate_forward",
            "sigmoid_neuron", "LECTURE_INPUTS", "practice_graph", "PRACTICE_INPUTS"]
 
@@ -428,7 +430,8 @@ class Graph:
         def num(v):
             return f"{v:.{digits}f}".replace("-", "−")
 
-        rows = ["| edge | value (forward) | gate | local rule | local derivative | upstream | gradient = upstream × local |",
+        rows = [_("| edge | value (forward) | gate | local rule | local derivative | upstream "
+                  "| gradient = upstream × local |"),
                 "|---|---:|---|---|---:|---:|---:|"]
         for e in self.edges:
             dst = self.nodes[e.dst]
@@ -439,7 +442,7 @@ class Graph:
             rows.append(f"| {e.src} → {e.dst} | {num(e.value)} | {dst.label} | {rule} | {num(local)} | "
                         f"{num(dst.grad)} | {num(e.grad)} |")
         out = self.nodes[self.output]
-        rows.append(f"| {out.name} → output | {num(out.value)} | (f itself) | ∂f/∂f | {num(1.0)} | "
+        rows.append(f"| {out.name} → {_('output')} | {num(out.value)} | {_('(f itself)')} | ∂f/∂f | {num(1.0)} | "
                     f"{num(out.grad)} | {num(out.grad)} |")
         return "\n".join(rows)
 
@@ -498,7 +501,7 @@ class Graph:
         if ax is None:
             scale = 0.72                                      # inches per layout unit
             width = min(11.0, scale * (max(xs) - min(xs) + 2.6))
-            _, ax = plt.subplots(figsize=(width, scale * (max(ys) - min(ys) + 1.6) + 0.5))
+            ax = plt.subplots(figsize=(width, scale * (max(ys) - min(ys) + 1.6) + 0.5))[1]
         out = self.nodes[self.output]
         end = (pos[out.name][0] + 1.6, pos[out.name][1])
         r = 0.28
@@ -551,9 +554,9 @@ class Graph:
             ax.set_title(title)
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], color=value_color, lw=0, marker="s", label="value (forward)")]
+        handles = [Line2D([], [], color=value_color, lw=0, marker="s", label=_("value (forward)"))]
         if show_grad:
-            handles.append(Line2D([], [], color=grad_color, lw=0, marker="s", label="gradient ∂f/∂· (backward)"))
+            handles.append(Line2D([], [], color=grad_color, lw=0, marker="s", label=_("gradient ∂f/∂· (backward)")))
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.02), ncol=2, fontsize=9)
         return ax
 

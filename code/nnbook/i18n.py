@@ -27,6 +27,7 @@ values). For text computed at import time (a module-level table), mark it with
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -191,17 +192,13 @@ def extract(package: Path = PACKAGE) -> dict[str, dict]:
 
     found: dict = {}
 
-    def skip(filename: str, method: str, options: dict) -> bool:
-        rel = Path(filename).as_posix()
-        return not (rel.endswith(".py") and "locales" not in Path(rel).parts and rel != "i18n.py")
-
     for filename, lineno, message, _comments, context in extract_from_dir(
         str(package), method_map=[("**.py", "python")], keywords=KEYWORDS,
         comment_tags=(), callback=None, strip_comment_tags=True,
         directory_filter=lambda d: Path(d).name not in {"__pycache__", "locales"},
     ):
         rel = Path(filename).as_posix()
-        if skip(rel, "python", {}):
+        if rel == "i18n.py":  # this module's own examples
             continue
         if isinstance(message, tuple):
             msgid, plural = message[0], message[1]
@@ -212,12 +209,45 @@ def extract(package: Path = PACKAGE) -> dict[str, dict]:
         info = found.setdefault((context, msgid), {"msgid_plural": plural, "occurrences": [], "domains": set()})
         info["occurrences"].append((f"nnbook/{rel}", lineno))
         info["domains"].add(domain_of(rel))
+    for rel, lineno, msgid, plural, context in _in_fstrings(package):
+        info = found.setdefault((context, msgid), {"msgid_plural": plural, "occurrences": [], "domains": set()})
+        if (f"nnbook/{rel}", lineno) not in info["occurrences"]:
+            info["occurrences"].append((f"nnbook/{rel}", lineno))
+        info["domains"].add(domain_of(rel))
     order = [d for d, _f in DOMAINS]
     out: dict[str, dict] = {d: {} for d in order}
     for key, info in found.items():
         domain = min(info.pop("domains"), key=order.index)
         out[domain][key] = info
     return out
+
+
+def _in_fstrings(package: Path):
+    """Marked messages inside f-string expressions (``f"<b>{_('Hints')}</b>"``), which babel's
+    tokenizer does not look into before Python 3.12: ``(file, line, msgid, plural, context)``."""
+    import ast
+
+    for path in sorted(package.rglob("*.py")):
+        rel = path.relative_to(package).as_posix()
+        if rel == "i18n.py" or "locales" in path.parts:
+            continue
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        for fstring in (n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr)):
+            for call in (n for n in ast.walk(fstring) if isinstance(n, ast.Call)):
+                name = getattr(call.func, "id", None)
+                args = [a.value if isinstance(a, ast.Constant) and isinstance(a.value, str) else None
+                        for a in call.args]
+                if name not in KEYWORDS or not args or None in args[:2 if name in ("ngettext", "pgettext") else 1]:
+                    continue
+                if name == "ngettext":
+                    yield rel, call.lineno, args[0], args[1], None
+                elif name == "pgettext":
+                    yield rel, call.lineno, args[1], None, args[0]
+                else:
+                    yield rel, call.lineno, args[0], None, None
 
 
 def _header(lang: str, domain: str):
@@ -330,7 +360,7 @@ def update(package: Path = PACKAGE, locales: Path | None = None, quiet: bool = F
     return report
 
 
-_FIELD = __import__("re").compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
+_FIELD = re.compile(r"(?<!\{)\{([^{}]*)\}(?!\})")
 
 
 def placeholders(text: str) -> list[str]:

@@ -274,8 +274,8 @@ def make_twins(net: MLP, layer: int, i: int, j: int) -> MLP:
     """A copy of ``net`` in which hidden unit j of ``layer`` is a twin of unit i.
 
     Unit j gets unit i's incoming weights, bias and outgoing weights: the two units compute
-    the same z_j = z_i for every input. Gradient descent keeps them equal forever (lecture
-    002's reason never to start all weights equal).
+    the same z_j = z_i for every input. Gradient descent keeps them equal forever (the
+    ECNU lecture's reason never to start all weights equal).
     """
     w = net.get_w()
     w[unit_parameters(net, layer, j)] = w[unit_parameters(net, layer, i)]

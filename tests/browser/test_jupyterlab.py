@@ -36,6 +36,10 @@ import pytest
 from browser_support import SCREENSHOTS, chromium_path
 from jupyterlab_support import REPO, JupyterLab, binder_problems, lay_out, open_in_lab, run_all
 
+# With pytest-xdist (make browser: -n 2 --dist loadgroup) these tests share one worker and so
+# one fixture instance (the jupyterlab fixtures are expensive).
+pytestmark = pytest.mark.xdist_group("jupyterlab")
+
 SAMPLE = ["ch02_neurons", "ch08_gradient_descent", "ch11_matrix_backprop"]
 ALL = os.environ.get("NNBOOK_JUPYTERLAB_ALL") == "1"
 
@@ -63,6 +67,7 @@ def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("jupyterlab")
     pages = notebooks.notebook_pages(REPO)
     files = [notebooks.notebook_path(p) for p in pages] + sorted((REPO / "student").glob("*.ipynb"))
+    files += [notebooks.notebook_path(p, "zh_CN") for p in pages if p.stem == CHINESE]
     root = lay_out(work, files, extra=[REPO / "book" / "ch02_neurons.md"])
     start = time.monotonic()
     server = JupyterLab(root, work / "jupyterlab.log").start()
@@ -291,6 +296,39 @@ def test_student_edition_runs_through_without_errors(lab, chromium):
                         if re.match(r"\s*check\(", o["source"]))
         assert "write your solution here" in shown and "&#10004;" not in shown, (
             f"student/{name}.ipynb: check(...) should say the placeholder is not written yet")
+    finally:
+        loaded.page.context.close()
+
+
+CHINESE = "ch08_gradient_descent"
+
+
+def test_chinese_notebook_runs_and_its_checks_answer_in_chinese(lab, chromium):
+    """The Chinese edition's notebook (book/zh/): Run All gives no error, its text, check(...)
+    results, widgets and quiz are in Chinese."""
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    start = time.monotonic()
+    loaded = open_in_lab(chromium, lab, f"book/zh/{CHINESE}.ipynb")
+    try:
+        run_all(loaded)
+        page = loaded.page
+        page.wait_for_timeout(1500)
+        TIMINGS[f"zh/{CHINESE}"] = time.monotonic() - start
+        page.screenshot(path=str(SCREENSHOTS / f"jupyterlab-zh-{CHINESE}.png"))
+        outputs = _outputs(page)
+        bad = [o for o in outputs if o["output"]["output_type"] == "error"
+               or (o["output"]["output_type"] == "stream" and o["output"].get("name") == "stderr")]
+        assert not bad, f"book/zh/{CHINESE}.ipynb: errors on Run All: {bad[:3]}"
+        assert not loaded.errors, loaded.errors
+        checks = ["".join(o["output"].get("data", {}).get("text/html", "")) for o in outputs
+                  if re.match(r"\s*check\(", o["source"])]
+        assert checks and all(cjk.search(c) for c in checks), (
+            f"book/zh/{CHINESE}.ipynb: a check(...) result is not in Chinese: {[c[:200] for c in checks]}")
+        markdown = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput'))
+            .map(e => e.innerText).join('\\n')""")
+        assert len(cjk.findall(markdown)) > 500, "the notebook's text is not Chinese"
+        quiz = page.locator(".jp-OutputArea-output .Quiz").first
+        assert cjk.search(quiz.inner_text()), "the quiz is not in Chinese"
     finally:
         loaded.page.context.close()
 

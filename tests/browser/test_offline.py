@@ -29,6 +29,10 @@ from browser_support import (
 )
 from vendor_assets import VENDOR, provenance
 
+# With pytest-xdist (make browser: -n 2 --dist loadgroup) these tests share one worker and so
+# one fixture instance (the offline fixtures are expensive).
+pytestmark = pytest.mark.xdist_group("offline")
+
 
 def test_the_committed_copies_are_the_files_of_the_npm_releases():
     problems = []

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..i18n import N_, _, ngettext, pgettext
 from ..page import encoding
 from . import plain, progress, registry, sandbox
 from .compare import compare, same_inputs
@@ -65,9 +66,9 @@ def check(exercise_id: str, answer: Any = MISSING, *, show: bool = True, record:
         exercise = registry.get(exercise_id)
     except registry.UnknownExerciseError:
         close = registry.suggest(str(exercise_id))
-        msg = f"There is no exercise with the id {exercise_id!r}."
+        msg = _("There is no exercise with the id {id}.").format(id=repr(exercise_id))
         if close:
-            msg += " Did you mean: " + ", ".join(repr(c) for c in close) + "?"
+            msg += " " + _("Did you mean: {ids}?").format(ids=", ".join(repr(c) for c in close))
         result = Result(str(exercise_id), kind="unknown", messages=[msg])
         return result.show() if show else result
     if answer is MISSING:
@@ -81,7 +82,7 @@ def check(exercise_id: str, answer: Any = MISSING, *, show: bool = True, record:
         result.attempts = progress.record(result)
     if not result.passed and exercise.hints:
         n = max(result.attempts, 1)
-        result.hint = exercise.hints[min(n - 1, len(exercise.hints) - 1)]
+        result.hint = _(exercise.hints[min(n - 1, len(exercise.hints) - 1)])
     return result.show() if show else result
 
 
@@ -132,11 +133,11 @@ def evaluate(
     -------
     Result
     """
-    base = Result(exercise.id, title=exercise.title, kind=exercise.kind, max_points=exercise.points)
+    base = Result(exercise.id, title=_(exercise.title), kind=exercise.kind, max_points=exercise.points)
     if isinstance(answer, _NotDefined):
         base.messages.append(
-            f"`{answer.name}` is not defined in the notebook yet. Define it (run its cell) "
-            f"or pass your answer: check({exercise.id!r}, {answer.name})."
+            _("`{name}` is not defined in the notebook yet. Define it (run its cell) "
+              "or pass your answer: check({id}, {name}).").format(name=answer.name, id=repr(exercise.id))
         )
         return base
     if isinstance(exercise, FunctionExercise):
@@ -145,9 +146,9 @@ def evaluate(
 
 
 _EXPECTED = {
-    "value": "a number, an array or a list of numbers",
-    "choice": "the index of an option (or a set of indices)",
-    "slider": "a dict of slider settings",
+    "value": N_("a number, an array or a list of numbers"),
+    "choice": N_("the index of an option (or a set of indices)"),
+    "slider": N_("a dict of slider settings"),
 }
 
 
@@ -164,13 +165,15 @@ def judge_answer(exercise: Exercise, value: Any, base: Result | None = None, mod
         Sandbox mechanism for a slider task's experiment.
     """
     if base is None:
-        base = Result(exercise.id, title=exercise.title, kind=exercise.kind, max_points=exercise.points)
+        base = Result(exercise.id, title=_(exercise.title), kind=exercise.kind, max_points=exercise.points)
     bad = plain.contains_unsupported(value)
     if bad is not None:
-        what = "is" if bad is value else "contains"
-        base.messages.append(
-            f"`{exercise.name}` {what} {bad.describe()}; {_EXPECTED.get(exercise.kind, 'a plain value')} was expected."
-        )
+        expected = _(_EXPECTED.get(exercise.kind, N_("a plain value")))
+        if bad is value:
+            text = _("`{name}` is {found}; {expected} was expected.")
+        else:
+            text = _("`{name}` contains {found}; {expected} was expected.")
+        base.messages.append(text.format(name=exercise.name, found=bad.describe(), expected=expected))
         return base
     if isinstance(exercise, ValueExercise):
         return _value(exercise, value, base)
@@ -184,12 +187,13 @@ def judge_answer(exercise: Exercise, value: Any, base: Result | None = None, mod
 def _internal_error(exercise: Exercise, exc: BaseException) -> Result:
     return Result(
         exercise.id,
-        title=exercise.title,
+        title=_(exercise.title),
         kind=exercise.kind,
         max_points=exercise.points,
         messages=[
-            f"The checker itself failed ({type(exc).__name__}: {exc}). This is a bug in the "
-            "book, not in your answer; please report it with the exercise id."
+            _("The checker itself failed ({error}). This is a bug in the "
+              "book, not in your answer; please report it with the exercise id.").format(
+                error=f"{type(exc).__name__}: {exc}")
         ],
     )
 
@@ -228,9 +232,24 @@ def function_cases(exercise: FunctionExercise, purpose: str = "check", salt: str
     if exercise.grading_cases is not None:
         rng = exercise.rng("grading", salt) if purpose == "grade" else exercise.rng("check")
         more = normalize_cases(exercise.grading_cases(rng))
-    cases = [(f"public case {i + 1} of {len(public)}", a, k) for i, (a, k) in enumerate(public)]
-    cases += [(f"further test {i + 1} of {len(more)}", a, k) for i, (a, k) in enumerate(more)]
+    cases = [(CaseLabel(_("public case {i} of {n}").format(i=i + 1, n=len(public)), public=True), a, k)
+             for i, (a, k) in enumerate(public)]
+    cases += [(CaseLabel(_("further test {i} of {n}").format(i=i + 1, n=len(more)), public=False), a, k)
+              for i, (a, k) in enumerate(more)]
     return cases
+
+
+class CaseLabel(str):
+    """A case's label in the reader's language, which knows whether the case is public."""
+
+    def __new__(cls, text: str, public: bool = True):
+        label = super().__new__(cls, text)
+        label.public = bool(public)
+        return label
+
+
+def _is_public(label: str) -> bool:
+    return label.public if isinstance(label, CaseLabel) else str(label).startswith("public")
 
 
 def _param_names(func) -> list[str]:
@@ -245,7 +264,7 @@ def format_inputs(reference, args: tuple, kwargs: dict) -> str:
     names = _param_names(reference)
     lines = []
     for i, a in enumerate(args):
-        label = names[i] if i < len(names) else f"argument {i + 1}"
+        label = names[i] if i < len(names) else _("argument {i}").format(i=i + 1)
         lines.append(f"{label} = {format_value(a)}")
     lines.extend(f"{k} = {format_value(v)}" for k, v in kwargs.items())
     return "\n".join(lines)
@@ -314,12 +333,12 @@ def _warning_mistake(ex: FunctionExercise, args, kwargs, error: str) -> str:
                 wrong(*copy.deepcopy(args), **copy.deepcopy(kwargs))
         except RuntimeWarning as exc:
             if error == f"RuntimeWarning: {exc}":
-                return "Likely mistake: " + message
+                return _("Likely mistake: {message}").format(message=_(message))
         except Exception:  # noqa: BLE001
             continue
-    return ("The values may be right, but numpy warned while computing them: an inf or nan appeared "
-            "along the way (np.where evaluates both branches for every entry). The exercise asks for "
-            "a function that gives no warnings.")
+    return _("The values may be right, but numpy warned while computing them: an inf or nan appeared "
+             "along the way (np.where evaluates both branches for every entry). The exercise asks for "
+             "a function that gives no warnings.")
 
 
 # The checks of a function exercise come in two halves, so that the same code gives the
@@ -459,17 +478,19 @@ def _judge_head(ex: FunctionExercise, head: dict, base: Result, forbid_package: 
     """Messages about the answer itself; True if the exercise is decided (0 points)."""
     name = ex.name
     if not head.get("defined", True):
-        base.messages.append(f"`{name}` is not defined in the notebook.")
+        base.messages.append(_("`{name}` is not defined in the notebook.").format(name=name))
         return True
     if not head.get("callable", False):
-        hint = ""
+        msg = _("`{name}` should be a function, but it is a {type}.").format(name=name, type=head.get("type", "object"))
         if head.get("looks_like_result"):
-            hint = f" It looks like a result: pass the function itself, check({ex.id!r}, {name}), without calling it."
-        base.messages.append(f"`{name}` should be a function, but it is a {head.get('type', 'object')}.{hint}")
+            msg += " " + _("It looks like a result: pass the function itself, check({id}, {name}), "
+                           "without calling it.").format(id=repr(ex.id), name=name)
+        base.messages.append(msg)
         return True
     if forbid_package and head.get("package"):
         base.messages.append(
-            f"`{name}` is the book's own function imported from nnbook; the exercise asks you to write it yourself."
+            _("`{name}` is the book's own function imported from nnbook; the exercise asks you to write it "
+              "yourself.").format(name=name)
         )
         return True
     return False
@@ -511,12 +532,14 @@ def judge_function(ex: FunctionExercise, base: Result, head: dict, cases: list, 
         inputs = format_inputs(ex.reference, args, kwargs)
         probe = probe_for(i, args, kwargs)
         if probe is None:
-            base.messages.append(f"No result came back from the notebook for `{name}` on {label}.")
+            base.messages.append(_("No result came back from the notebook for `{name}` on {case}.").format(
+                name=name, case=label))
             return base
         if probe["status"] == "signature":
             base.messages.append(
-                f"`{name}{probe.get('signature') or '(...)'}` cannot be called the way the exercise calls it: "
-                f"{name}({', '.join(params) if params else '...'})."
+                _("`{theirs}` cannot be called the way the exercise calls it: {call}.").format(
+                    theirs=name + (probe.get("signature") or "(...)"),
+                    call=f"{name}({', '.join(params) if params else '...'})")
             )
             return base
         case = CaseReport(label=label, inputs=inputs)
@@ -524,29 +547,31 @@ def judge_function(ex: FunctionExercise, base: Result, head: dict, cases: list, 
             if forbid_package:
                 which = " and ".join(_short(f) for f in probe["forbidden"])
                 base.messages.append(
-                    f"`{name}` calls the book's own {which} on {label}: the exercise asks you to "
-                    "write the computation yourself, and a function that hands the work to the "
-                    "book's solution scores no points."
+                    _("`{name}` calls the book's own {which} on {case}: the exercise asks you to "
+                      "write the computation yourself, and a function that hands the work to the "
+                      "book's solution scores no points.").format(name=name, which=which, case=label)
                 )
                 return base
             used.extend(f for f in probe["forbidden"] if f not in used)
         if probe["status"] == "timeout":
             base.messages.append(
-                f"`{name}` was stopped after {ex.timeout:g} s on {label}: an endless loop, or far "
-                "too slow (use vectorized numpy instead of Python loops over entries?)."
+                _("`{name}` was stopped after {seconds:g} s on {case}: an endless loop, or far "
+                  "too slow (use vectorized numpy instead of Python loops over entries?).").format(
+                    name=name, seconds=ex.timeout, case=label)
             )
             base.cases.append(case)
             return base
         if probe["status"] == "interrupted":
-            base.messages.append(f"Checking was interrupted on {label}.")
+            base.messages.append(_("Checking was interrupted on {case}.").format(case=label))
             return base
         if probe["status"] in ("error", "exit", "crash"):
-            what = probe.get("error") or "an error"
-            msg = f"`{name}` raised {what} on {label}."
+            what = probe.get("error") or _("an error")
+            msg = _("`{name}` raised {error} on {case}.").format(name=name, error=what, case=label)
             if probe["status"] == "exit":
-                msg = f"`{name}` tried to exit Python ({probe.get('error')}) on {label}."
+                msg = _("`{name}` tried to exit Python ({error}) on {case}.").format(
+                    name=name, error=probe.get("error"), case=label)
             if probe.get("where"):
-                msg += "\nIn your code:\n" + "\n".join("  " + w for w in probe["where"].splitlines())
+                msg += "\n" + _("In your code:") + "\n" + "\n".join("  " + w for w in probe["where"].splitlines())
             base.messages.append(msg)
             if getattr(ex, "no_warnings", False) and str(probe.get("error", "")).startswith("RuntimeWarning"):
                 base.messages.append(_warning_mistake(ex, args, kwargs, probe["error"]))
@@ -555,18 +580,18 @@ def judge_function(ex: FunctionExercise, base: Result, head: dict, cases: list, 
         got = probe["value"]
         after_args, after_kwargs = probe["args"], probe["kwargs"]
         mutated = [
-            (params[j] if j < len(params) else f"argument {j + 1}")
+            (params[j] if j < len(params) else _("argument {i}").format(i=j + 1))
             for j, (b, a) in enumerate(zip(args, after_args))
             if not same_inputs(b, a)
         ] + [k for k in kwargs if not same_inputs(kwargs[k], after_kwargs.get(k))]
         if len(after_args) != len(args):
-            mutated = mutated or ["the argument list"]
+            mutated = mutated or [_("the argument list")]
         if mutated:
             which = ", ".join(f"`{m}`" for m in mutated)
             base.messages.append(
-                f"`{name}` changed its input {which} on {label}. Functions in this book must not "
-                "modify their arguments: work on a copy (x = x.copy()) or build new arrays "
-                "(x = x - eta * g instead of x -= eta * g)."
+                _("`{name}` changed its input {which} on {case}. Functions in this book must not "
+                  "modify their arguments: work on a copy (x = x.copy()) or build new arrays "
+                  "(x = x - eta * g instead of x -= eta * g).").format(name=name, which=which, case=label)
             )
             base.cases.append(case)
             return base
@@ -576,26 +601,30 @@ def judge_function(ex: FunctionExercise, base: Result, head: dict, cases: list, 
         case.expected = format_value(expected)
         case.got = format_value(got)
         case.problem = problem
-        base.messages.append(f"`{name}` gives a wrong result on {label}.")
+        base.messages.append(_("`{name}` gives a wrong result on {case}.").format(name=name, case=label))
         for wrong, message in ex.mistakes:
             try:
                 wrong_out = wrong(*copy.deepcopy(args), **copy.deepcopy(kwargs))
             except Exception:  # noqa: BLE001
                 continue
             if compare(got, wrong_out, ex.rtol, ex.atol)[0]:
-                base.messages.append("Likely mistake: " + message)
+                base.messages.append(_("Likely mistake: {message}").format(message=_(message)))
                 break
         base.cases.append(case)
         return base
-    n_public = sum(1 for c in cases if c[0].startswith("public"))
+    n_public = sum(1 for c in cases if _is_public(c[0]))
     n_more = len(cases) - n_public
-    more = f" and {n_more} further tests" if n_more else ""
     if forbid_package is False and head.get("package"):
-        base.messages.append("(This is the book's own function; the grader will want your own.)")
+        base.messages.append(_("(This is the book's own function; the grader will want your own.)"))
     elif used:
-        which = " and ".join(_short(f) for f in used)
-        base.messages.append(f"(`{name}` calls the book's own {which}; the grader will want your own code.)")
-    return _passed(base, f"`{name}` passes all {n_public} public cases{more}.")
+        which = pgettext("list separator", " and ").join(_short(f) for f in used)
+        base.messages.append(_("(`{name}` calls the book's own {which}; the grader will want your own code.)").format(
+            name=name, which=which))
+    if n_more:
+        text = _("`{name}` passes all {n} public cases and {more} further tests.")
+    else:
+        text = _("`{name}` passes all {n} public cases.")
+    return _passed(base, text.format(name=name, n=n_public, more=n_more))
 
 
 def _function(ex: FunctionExercise, answer, base: Result, purpose, salt, forbid_package, mode) -> Result:
@@ -624,9 +653,9 @@ def _as_value(answer: Any) -> tuple[Any, str]:
         try:
             return parse_value(answer), ""
         except AnswerParseError as exc:
-            return None, f"Cannot read your answer {answer!r}: {exc}."
+            return None, _("Cannot read your answer {answer}: {problem}.").format(answer=repr(answer), problem=exc)
     if answer is None or answer is Ellipsis:
-        return None, "No answer yet: replace the placeholder with your number."
+        return None, _("No answer yet: replace the placeholder with your number.")
     return answer, ""
 
 
@@ -639,7 +668,7 @@ def _matches(value: Any, stored: Any, rtol: float, atol: float) -> tuple[bool, s
         if isinstance(value, (list, tuple)):
             value = np.asarray(value, dtype=float)
         return encoding.matches_hash(value, stored), ""
-    return compare(value, _reference(stored), rtol, atol, what="your answer", reveal=False)
+    return compare(value, _reference(stored), rtol, atol, what=_("your answer"), reveal=False)
 
 
 def _value(ex: ValueExercise, answer, base: Result) -> Result:
@@ -649,8 +678,8 @@ def _value(ex: ValueExercise, answer, base: Result) -> Result:
         return base
     ok, problem = _matches(value, ex.answer, ex.rtol, ex.atol)
     if ok:
-        return _passed(base, f"Correct: {format_value(value)}.")
-    problem = problem or "Your answer is not correct."
+        return _passed(base, _("Correct: {value}.").format(value=format_value(value)))
+    problem = problem or _("Your answer is not correct.")
     base.messages.append(problem[0].upper() + problem[1:])
     for wrong, message in ex.mistakes:
         try:
@@ -658,7 +687,7 @@ def _value(ex: ValueExercise, answer, base: Result) -> Result:
         except Exception:  # noqa: BLE001
             hit = False
         if hit:
-            base.messages.append(message)
+            base.messages.append(_(message))
             break
     return base
 
@@ -686,23 +715,24 @@ def parse_choice(answer: Any, options: Sequence[str]) -> tuple[set[int] | None, 
             if s.isdigit():
                 return int(s) if int(s) < n else None
             for i, o in enumerate(options):
-                if s == o.strip():
+                if s == o.strip() or s == _(o).strip():
                     return i
             if len(s) == 1 and s.lower().isalpha() and ord(s.lower()) - 97 < n:
                 return ord(s.lower()) - 97
         return None
 
     if answer is None or answer is Ellipsis:
-        return None, "No choice yet: set it to the index of an option (0 for the first)."
+        return None, _("No choice yet: set it to the index of an option (0 for the first).")
     items = list(answer) if isinstance(answer, (set, frozenset, list, tuple)) else [answer]
     chosen = set()
     for a in items:
         i = one(a)
         if i is None:
-            return None, f"{a!r} is not one of the options: give an index from 0 to {n - 1}."
+            return None, _("{answer} is not one of the options: give an index from 0 to {last}.").format(
+                answer=repr(a), last=n - 1)
         chosen.add(i)
     if not chosen:
-        return None, "No option chosen."
+        return None, _("No option chosen.")
     return chosen, ""
 
 
@@ -713,23 +743,25 @@ def _choice(ex: ChoiceExercise, answer, base: Result) -> Result:
         return base
     correct = ex.correct()
     if not ex.multiple and len(chosen) != 1:
-        base.messages.append("Choose exactly one option.")
+        base.messages.append(_("Choose exactly one option."))
         return base
-    notes = {i: f"Option {i} ({ex.options[i]}): {ex.explanations[i]}" for i in sorted(chosen) if i in ex.explanations}
+    notes = {i: _("Option {i} ({option}): {explanation}").format(
+        i=i, option=_(ex.options[i]), explanation=_(ex.explanations[i])) for i in sorted(chosen) if i in ex.explanations}
     if chosen == correct:
-        result = _passed(base, "Correct." if not ex.multiple else "Correct: exactly the right options.")
+        result = _passed(base, _("Correct.") if not ex.multiple else _("Correct: exactly the right options."))
         result.messages.extend(notes.values())
         return result
     wrong = sorted(chosen - correct)
     if wrong:
+        options = pgettext("list separator", ", ").join(_("option {i} ({option})").format(i=i, option=_(ex.options[i])) for i in wrong)
         base.messages.append(
-            "Not correct: " + ", ".join(f"option {i} ({ex.options[i]})" for i in wrong)
-            + (" is" if len(wrong) == 1 else " are") + " wrong."
+            ngettext("Not correct: {options} is wrong.", "Not correct: {options} are wrong.", len(wrong)).format(
+                options=options)
         )
     else:
-        base.messages.append("Not correct yet.")
+        base.messages.append(_("Not correct yet."))
     if correct - chosen and ex.multiple:
-        base.messages.append("Some correct options are missing.")
+        base.messages.append(_("Some correct options are missing."))
     base.messages.extend(text for i, text in notes.items() if i in wrong)
     return base
 
@@ -740,38 +772,39 @@ def _choice(ex: ChoiceExercise, answer, base: Result) -> Result:
 def _slider(ex: SliderTask, answer, base: Result, mode) -> Result:
     if answer is None or answer is Ellipsis:
         base.messages.append(
-            f"No setting yet: move the sliders, press Check, and keep the line {ex.name} = "
-            + repr({k: v[3] for k, v in ex.sliders.items()}).replace(": ", ": ") + " (with your values) in a code cell."
+            _("No setting yet: move the sliders, press Check, and keep the line {line} "
+              "(with your values) in a code cell.").format(
+                line=f"{ex.name} = " + repr({k: v[3] for k, v in ex.sliders.items()}))
         )
         return base
     if not isinstance(answer, dict):
         base.messages.append(
-            f"A slider task needs a dict of settings such as {ex.name} = "
-            + repr({k: v[3] for k, v in ex.sliders.items()})
-            + f", got a {type(answer).__name__}."
+            _("A slider task needs a dict of settings such as {line}, got a {type}.").format(
+                line=f"{ex.name} = " + repr({k: v[3] for k, v in ex.sliders.items()}), type=type(answer).__name__)
         )
         return base
     missing = [k for k in ex.sliders if k not in answer]
     extra = [k for k in answer if k not in ex.sliders]
     if missing or extra:
         base.messages.append(
-            "The setting must have exactly the keys " + ", ".join(ex.sliders)
-            + (f"; missing: {', '.join(missing)}" if missing else "")
-            + (f"; unknown: {', '.join(map(str, extra))}" if extra else "") + "."
+            _("The setting must have exactly the keys {keys}").format(keys=", ".join(ex.sliders))
+            + (_("; missing: {keys}").format(keys=", ".join(missing)) if missing else "")
+            + (_("; unknown: {keys}").format(keys=", ".join(map(str, extra))) if extra else "") + pgettext("sentence end", ".")
         )
         return base
     values = {}
-    for key, (lo, hi, step, _) in ex.sliders.items():
+    for key, (lo, hi, step, _initial) in ex.sliders.items():
         v = answer[key]
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):
-            base.messages.append(f"{key} must be a number, got {v!r}.")
+            base.messages.append(_("{key} must be a number, got {value}.").format(key=key, value=repr(v)))
             return base
         if not np.isfinite(v) or not (lo - 1e-9 * abs(hi - lo) <= v <= hi + 1e-9 * abs(hi - lo)):
-            base.messages.append(f"{key} = {v!r} is outside the slider's range [{lo}, {hi}].")
+            base.messages.append(_("{key} = {value} is outside the slider's range [{lo}, {hi}].").format(
+                key=key, value=repr(v), lo=lo, hi=hi))
             return base
         if ex.integer[key]:
             if float(v) != int(v):
-                base.messages.append(f"{key} must be a whole number, got {v!r}.")
+                base.messages.append(_("{key} must be a whole number, got {value}.").format(key=key, value=repr(v)))
                 return base
             v = int(v)
         else:
@@ -779,10 +812,10 @@ def _slider(ex: SliderTask, answer, base: Result, mode) -> Result:
         values[key] = v
     outcome = sandbox.call(ex.goal, (), values, timeout=ex.timeout, mode=mode)
     if outcome.status == "timeout":
-        base.messages.append(f"The experiment did not finish within {ex.timeout:g} s.")
+        base.messages.append(_("The experiment did not finish within {seconds:g} s.").format(seconds=ex.timeout))
         return base
     if outcome.status != "ok":
-        base.messages.append(f"The experiment failed with these settings ({outcome.error}).")
+        base.messages.append(_("The experiment failed with these settings ({error}).").format(error=outcome.error))
         return base
     try:
         ok, message = outcome.value
@@ -790,6 +823,6 @@ def _slider(ex: SliderTask, answer, base: Result, mode) -> Result:
         return _internal_error(ex, TypeError("goal must return (bool, str)"))
     setting = ", ".join(f"{k} = {v:g}" for k, v in values.items())
     if ok:
-        return _passed(base, f"Goal reached with {setting}. {message}".strip())
-    base.messages.append(f"Goal not reached with {setting}. {message}".strip())
+        return _passed(base, _("Goal reached with {setting}. {message}").format(setting=setting, message=message).strip())
+    base.messages.append(_("Goal not reached with {setting}. {message}").format(setting=setting, message=message).strip())
     return base

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _
 from .plain import Unsupported
 
 __all__ = ["compare", "same_inputs"]
@@ -23,7 +24,7 @@ def compare(
     expected: Any,
     rtol: float = 1e-7,
     atol: float = 1e-10,
-    what: str = "your result",
+    what: str | None = None,
     reveal: bool = True,
 ) -> tuple[bool, str]:
     """Compare `got` with `expected` (relative tolerance first).
@@ -34,8 +35,9 @@ def compare(
         Numbers, arrays, bools, strings, None, tuples/lists/dicts of those.
     rtol, atol : float
         As in ``numpy.isclose``: ``|got - expected| <= atol + rtol * |expected|``.
-    what : str
-        How to name `got` in the message.
+    what : str, optional
+        How to name `got` in the message (already in the reader's language); default
+        "your result", translated.
     reveal : bool
         If False, a wrong value is reported without the expected number (for
         value exercises, whose answer must stay hidden).
@@ -46,10 +48,13 @@ def compare(
     problem : str
         Empty when `ok`.
     """
+    whole = what is None
+    what = _("your result") if what is None else what
     try:
-        return _compare(got, expected, rtol, atol, what, reveal)
+        return _compare(got, expected, rtol, atol, what, reveal, whole)
     except Exception as exc:  # noqa: BLE001 - a student's object may break any operation
-        return False, f"{what} could not be compared with the expected value ({type(exc).__name__}: {exc})"
+        return False, _("{what} could not be compared with the expected value ({error})").format(
+            what=what, error=f"{type(exc).__name__}: {exc}")
 
 
 def _expected_text(expected: Any) -> str:
@@ -57,39 +62,45 @@ def _expected_text(expected: Any) -> str:
     if expected is None:
         return "None"
     if isinstance(expected, tuple) or (isinstance(expected, list) and not _numeric_list(expected)):
-        return f"a tuple of {len(expected)} values"
+        return _("a tuple of {n} values").format(n=len(expected))
     if isinstance(expected, dict):
-        return "a dict"
+        return _("a dict")
     if isinstance(expected, (bool, np.bool_)):
-        return "True or False"
+        return _("True or False")
     if isinstance(expected, str):
-        return "a text"
+        return _("a text")
     shape = np.shape(expected)
-    return "a number" if shape == () else f"an array of shape {tuple(shape)}"
+    return _("a number") if shape == () else _("an array of shape {shape}").format(shape=tuple(shape))
 
 
-def _compare(got, expected, rtol, atol, what, reveal=True):
+def _compare(got, expected, rtol, atol, what, reveal=True, whole=False):
+    """`whole`: `what` names the student's whole result (its parts are "value k of ...")."""
     if isinstance(got, Unsupported):  # an object the kernel would not convert (nnbook.exercises.plain)
-        return False, f"{what} is {got.describe()}, expected {_expected_text(expected)}"
+        return False, _("{what} is {found}, expected {expected}").format(
+            what=what, found=got.describe(), expected=_expected_text(expected))
+    tname = type(got).__name__
     if expected is None:
-        return (got is None, "" if got is None else f"{what} should be None, got a {type(got).__name__}")
+        return (got is None, "" if got is None else _("{what} should be None, got a {type}").format(what=what, type=tname))
     if isinstance(expected, tuple) or (isinstance(expected, list) and not _numeric_list(expected)):
         if got is None:
-            return False, f"{what} is None: did you forget `return`?"
+            return False, _("{what} is None: did you forget `return`?").format(what=what)
         if not isinstance(got, (tuple, list)):
-            return False, f"{what} should be a tuple of {len(expected)} values, got a {type(got).__name__}"
+            return False, _("{what} should be a tuple of {n} values, got a {type}").format(
+                what=what, n=len(expected), type=tname)
         if len(got) != len(expected):
-            return False, f"{what} has {len(got)} values, expected {len(expected)}"
+            return False, _("{what} has {got} values, expected {n}").format(what=what, got=len(got), n=len(expected))
         for k, (g, e) in enumerate(zip(got, expected)):
-            ok, problem = _compare(g, e, rtol, atol, f"value {k} of {what}" if what == "your result" else f"{what}[{k}]", reveal)
+            part = _("value {k} of your result").format(k=k) if whole else f"{what}[{k}]"
+            ok, problem = _compare(g, e, rtol, atol, part, reveal)
             if not ok:
                 return ok, problem
         return True, ""
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return False, f"{what} should be a dict, got a {type(got).__name__}"
+            return False, _("{what} should be a dict, got a {type}").format(what=what, type=tname)
         if set(got) != set(expected):
-            return False, f"{what} has keys {sorted(map(str, got))}, expected {sorted(map(str, expected))}"
+            return False, _("{what} has keys {got}, expected {expected}").format(
+                what=what, got=sorted(map(str, got)), expected=sorted(map(str, expected)))
         for k in expected:
             ok, problem = _compare(got[k], expected[k], rtol, atol, f"{what}[{k!r}]", reveal)
             if not ok:
@@ -97,31 +108,35 @@ def _compare(got, expected, rtol, atol, what, reveal=True):
         return True, ""
     if isinstance(expected, (bool, np.bool_)):
         if not isinstance(got, (bool, np.bool_)):
-            return False, f"{what} should be True or False, got {type(got).__name__}"
-        return (bool(got) == bool(expected), "" if bool(got) == bool(expected) else f"{what} is {bool(got)}, expected {bool(expected)}")
+            return False, _("{what} should be True or False, got {type}").format(what=what, type=tname)
+        same = bool(got) == bool(expected)
+        return (same, "" if same else _("{what} is {got}, expected {expected}").format(
+            what=what, got=bool(got), expected=bool(expected)))
     if isinstance(expected, str):
         ok = isinstance(got, str) and got.strip() == expected.strip()
-        return ok, "" if ok else f"{what} should be the text {expected!r}, got {got!r}"
+        return ok, "" if ok else _("{what} should be the text {expected}, got {got}").format(
+            what=what, expected=repr(expected), got=repr(got))
     if isinstance(expected, np.ndarray) and expected.dtype == bool:
         g = np.asarray(got)
         if g.shape != expected.shape:
             return False, _shape_problem(g.shape, expected.shape, what)
         ok = bool(np.array_equal(g.astype(bool), expected))
-        return ok, "" if ok else f"{what} differs from the expected True/False pattern"
+        return ok, "" if ok else _("{what} differs from the expected True/False pattern").format(what=what)
     # numbers and numeric arrays
     exp = np.asarray(expected)
     if got is None:
-        return False, f"{what} is None: did you forget `return`?"
+        return False, _("{what} is None: did you forget `return`?").format(what=what)
     if isinstance(got, (str, bytes)):
-        return False, f"{what} is a string ({got!r}); a number or an array was expected"
+        return False, _("{what} is a string ({text}); a number or an array was expected").format(
+            what=what, text=repr(got))
     if hasattr(got, "detach") and hasattr(got, "numpy"):  # a torch tensor
         got = got.detach().cpu().numpy()
     try:
         g = np.asarray(got)
     except Exception:  # noqa: BLE001
-        return False, f"{what} (a {type(got).__name__}) cannot be read as a number or an array"
+        return False, _("{what} (a {type}) cannot be read as a number or an array").format(what=what, type=tname)
     if g.dtype == object or g.dtype.kind not in "biufc":
-        return False, f"{what} is a {type(got).__name__}, not a number or an array of numbers"
+        return False, _("{what} is a {type}, not a number or an array of numbers").format(what=what, type=tname)
     if g.shape != exp.shape:
         return False, _shape_problem(g.shape, exp.shape, what)
     if exp.dtype.kind == "c" or g.dtype.kind == "c":
@@ -132,17 +147,18 @@ def _compare(got, expected, rtol, atol, what, reveal=True):
         where = bad(gf) & ~bad(ef)
         if np.any(where):
             idx = _index(where)
-            return False, (
-                f"{what} contains {label}{idx} where a finite number was expected "
-                "(a division by zero, the log of 0, or an overflow in exp?)"
-            )
+            return False, _("{what} contains {value}{where} where a finite number was expected "
+                            "(a division by zero, the log of 0, or an overflow in exp?)").format(
+                what=what, value=label, where=idx)
     close = np.isclose(gf, ef, rtol=rtol, atol=atol, equal_nan=True)
     if np.all(close):
         return True, ""
     if not reveal:
         n_bad = int((~close).sum())
-        part = f" ({n_bad} of {gf.size} entries are off)" if gf.ndim else ""
-        return False, f"{what} is not correct{part}."
+        if gf.ndim:
+            return False, _("{what} is not correct ({bad} of {size} entries are off).").format(
+                what=what, bad=n_bad, size=gf.size)
+        return False, _("{what} is not correct.").format(what=what)
     idx_mask = ~close
     first = tuple(np.argwhere(idx_mask)[0]) if gf.ndim else ()
     gv, ev = (gf[first], ef[first]) if gf.ndim else (gf.item(), ef.item())
@@ -150,18 +166,22 @@ def _compare(got, expected, rtol, atol, what, reveal=True):
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.where(np.abs(ef) > 0, diff / np.abs(ef), np.inf)
     worst = float(np.nanmax(np.where(idx_mask, rel, 0)))
-    where_txt = f" at index {_fmt_index(first)}" if gf.ndim else ""
     n_bad = int(idx_mask.sum())
-    count = f" ({n_bad} of {gf.size} entries are off" if gf.ndim else " ("
-    rel_txt = f"largest relative error {worst:.3g}" if math.isfinite(worst) else "expected exactly 0"
-    sep = ", " if gf.ndim else ""
-    msg = f"{what} differs{where_txt}: expected {_short(ev)}, got {_short(gv)}{count}{sep}{rel_txt})"
+    rel_txt = (_("largest relative error {rel:.3g}").format(rel=worst) if math.isfinite(worst)
+               else _("expected exactly 0"))
+    if gf.ndim:
+        msg = _("{what} differs at index {index}: expected {expected}, got {got} ({bad} of {size} entries are off, "
+                "{relative})").format(what=what, index=_fmt_index(first), expected=_short(ev), got=_short(gv),
+                                      bad=n_bad, size=gf.size, relative=rel_txt)
+    else:
+        msg = _("{what} differs: expected {expected}, got {got} ({relative})").format(
+            what=what, expected=_short(ev), got=_short(gv), relative=rel_txt)
     if np.allclose(gf, -ef, rtol=rtol, atol=atol):
-        msg += ". It is exactly the negative of the expected value: check a sign."
+        msg += _(". It is exactly the negative of the expected value: check a sign.")
     elif gf.size > 1 and np.all(ef != 0) and np.all(np.isfinite(gf)):
         ratio = gf / ef
         if np.allclose(ratio, ratio.flat[0], rtol=1e-6, atol=0):
-            msg += f". Every entry is off by the same factor {_short(ratio.flat[0])}."
+            msg += _(". Every entry is off by the same factor {factor}.").format(factor=_short(ratio.flat[0]))
     return False, msg
 
 
@@ -174,22 +194,23 @@ def _numeric_list(x: list) -> bool:
 
 
 def _shape_problem(got_shape, exp_shape, what) -> str:
-    exp_txt = "a single number" if exp_shape == () else f"shape {exp_shape}"
-    got_txt = "a single number" if got_shape == () else f"shape {got_shape}"
-    msg = f"{what} has {got_txt}, expected {exp_txt}"
+    exp_txt = _("a single number") if exp_shape == () else _("shape {shape}").format(shape=exp_shape)
+    got_txt = _("a single number") if got_shape == () else _("shape {shape}").format(shape=got_shape)
+    msg = _("{what} has {got}, expected {expected}").format(what=what, got=got_txt, expected=exp_txt)
     if len(exp_shape) == 2 and tuple(got_shape) == tuple(exp_shape[::-1]) and exp_shape[0] != exp_shape[1]:
-        msg += ": it is transposed (batch first: rows are examples)"
+        msg += _(": it is transposed (batch first: rows are examples)")
     elif int(np.prod(got_shape)) == int(np.prod(exp_shape)) and got_shape != ():
-        msg += ": same number of entries, so a reshape or a missing/extra axis (a column (N, 1) instead of a flat (N,)?)"
+        msg += _(": same number of entries, so a reshape or a missing/extra axis (a column (N, 1) instead of "
+                 "a flat (N,)?)")
     elif exp_shape == () and got_shape != ():
-        msg += ": return a float, e.g. with .sum() or float(...)"
+        msg += _(": return a float, e.g. with .sum() or float(...)")
     return msg
 
 
 def _index(mask: np.ndarray) -> str:
     if mask.ndim == 0:
         return ""
-    return f" at index {_fmt_index(tuple(np.argwhere(mask)[0]))}"
+    return _(" at index {index}").format(index=_fmt_index(tuple(np.argwhere(mask)[0])))
 
 
 def _fmt_index(idx: tuple) -> str:

@@ -45,7 +45,7 @@ def _emit(record: dict) -> None:
     publish_display_data({MIME: json.dumps(record)})
 
 
-def collect(requests_json: str, namespace: dict) -> None:
+def collect(requests_json: str, namespace: dict, language: str | None = None) -> None:
     """Report the answers of the requested exercises (see the module docstring).
 
     Parameters
@@ -56,8 +56,17 @@ def collect(requests_json: str, namespace: dict) -> None:
         for function exercises.
     namespace : dict
         The notebook's globals (``get_ipython().user_ns``).
+    language : str, optional
+        The grader's language (:func:`nnbook.i18n.get_language`): the few texts made here (the
+        student's lines of a traceback) are in the language of the grader's report, whatever
+        language the notebook chose.
     """
     from . import plain
+
+    if language:
+        from ..i18n import set_language
+
+        set_language(language)
 
     for request in json.loads(requests_json):
         exercise_id = request["id"]
@@ -97,9 +106,13 @@ def _function(request: dict, namespace: dict) -> None:
             break
 
 
-def harness_source(requests: list[dict]) -> str:
-    """The code of the cell the grader appends to a student's notebook."""
+def harness_source(requests: list[dict], language: str | None = None) -> str:
+    """The code of the cell the grader appends to a student's notebook (`language`: the
+    report's, by default the grader's current one)."""
+    from ..i18n import get_language
+
     text = json.dumps(requests)
+    language = language or get_language()
     return (
         "def __nnbook_collect__():\n"
         "    import sys, importlib\n"
@@ -107,7 +120,7 @@ def harness_source(requests: list[dict]) -> str:
         "        del sys.modules[name]\n"
         "    harness = importlib.import_module('nnbook.exercises.grading_harness')\n"
         "    from IPython import get_ipython\n"
-        f"    harness.collect({text!r}, get_ipython().user_ns)\n"
+        f"    harness.collect({text!r}, get_ipython().user_ns, {language!r})\n"
         "__nnbook_collect__()\n"
         "del __nnbook_collect__\n"
     )

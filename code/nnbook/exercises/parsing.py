@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _
+
 __all__ = ["parse_value", "AnswerParseError"]
 
 
@@ -40,23 +42,23 @@ def _number(node: ast.AST) -> Any:
     if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
         left, right = _number(node.left), _number(node.right)
         if isinstance(node.op, ast.Pow) and abs(right) > 1000:
-            raise AnswerParseError("exponent too large")
+            raise AnswerParseError(_("exponent too large"))
         try:
             return _BINOPS[type(node.op)](left, right)
         except ZeroDivisionError:
-            raise AnswerParseError("division by zero") from None
+            raise AnswerParseError(_("division by zero")) from None
     if isinstance(node, ast.Name) and node.id in _NAMES:
         return _NAMES[node.id]
     if isinstance(node, (ast.List, ast.Tuple)):
         return [_number(n) for n in node.elts]
-    raise AnswerParseError("only numbers and + - * / ** ( ) pi e inf nan are allowed")
+    raise AnswerParseError(_("only numbers and + - * / ** ( ) pi e inf nan are allowed"))
 
 
 def _expr(text: str) -> Any:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError:
-        raise AnswerParseError(f"cannot read {text.strip()!r} as a number") from None
+        raise AnswerParseError(_("cannot read {text} as a number").format(text=repr(text.strip()))) from None
     return _number(tree.body)
 
 
@@ -80,25 +82,25 @@ def parse_value(text: str) -> Any:
         With a short message saying what could not be read.
     """
     if not isinstance(text, str):
-        raise AnswerParseError("expected text")
+        raise AnswerParseError(_("expected text"))
     s = text.strip()
     if not s:
-        raise AnswerParseError("the answer is empty")
+        raise AnswerParseError(_("the answer is empty"))
     if ";" in s:  # MATLAB-style rows
         body = s[1:-1] if s.startswith("[") and s.endswith("]") else s
         rows = [r for r in body.split(";")]
         if any(not r.strip() for r in rows):
-            raise AnswerParseError("empty row between ';'")
+            raise AnswerParseError(_("empty row between ';'"))
         parsed = [_row(r) for r in rows]
         if len({len(r) for r in parsed}) != 1:
-            raise AnswerParseError("rows have different lengths")
+            raise AnswerParseError(_("rows have different lengths"))
         return np.array(parsed, dtype=float)
     if s.startswith("[") or "," in s:
         value = _expr(s if s.startswith("[") else f"[{s}]")
         try:
             return np.array(value, dtype=float)
         except ValueError:
-            raise AnswerParseError("the rows of the array have different lengths") from None
+            raise AnswerParseError(_("the rows of the array have different lengths")) from None
     if re.fullmatch(r"[-+0-9.eE\s]+", s) and len(s.split()) > 1:
         return np.array(_row(s), dtype=float)
     value = _expr(s)
@@ -109,11 +111,11 @@ def _row(text: str) -> list:
     text = text.strip().strip("[]")
     items = [t for t in re.split(r"[,\s]+", text.strip()) if t]
     if not items:
-        raise AnswerParseError("empty row")
+        raise AnswerParseError(_("empty row"))
     out = []
     for item in items:
         v = _expr(item)
         if isinstance(v, list):
-            raise AnswerParseError("nested lists inside a ';' row")
+            raise AnswerParseError(_("nested lists inside a ';' row"))
         out.append(float(v))
     return out

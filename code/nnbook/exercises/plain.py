@@ -38,6 +38,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from ..i18n import N_, _
+
 __all__ = ["PlainDataError", "Unsupported", "to_plain", "from_plain", "roundtrip", "objects_in", "contains_unsupported"]
 
 TAG = "$"
@@ -83,8 +85,8 @@ class Unsupported:
 
     def describe(self) -> str:
         """``"an object of type Foo"`` (with the reason, if any)."""
-        text = f"an object of type {self.short_name}"
-        return f"{text} ({self.reason})" if self.reason else text
+        text = _("an object of type {type}").format(type=self.short_name)
+        return _("{object} ({reason})").format(object=text, reason=_(self.reason)) if self.reason else text
 
     def __repr__(self) -> str:
         return f"<{self.describe()}>"
@@ -174,7 +176,7 @@ def to_plain(value: Any, *, objects: Mapping | None = None, pickle_objects: bool
     try:
         return _to(value, by_id, budget, 0, set())
     except _TooLarge:
-        return {TAG: "unsupported", "type": _type_name(type(value)), "reason": "too large to send"}
+        return {TAG: "unsupported", "type": _type_name(type(value)), "reason": N_("too large to send")}
 
 
 def _spend(budget: list, n: int) -> None:
@@ -191,11 +193,11 @@ def _float(x: float) -> Any:
 
 def _to(v: Any, by_id: dict, budget: list, depth: int, path: set) -> Any:
     if depth > MAX_DEPTH:
-        return {TAG: "unsupported", "type": _type_name(type(v)), "reason": "nested too deeply"}
+        return {TAG: "unsupported", "type": _type_name(type(v)), "reason": N_("nested too deeply")}
     t = type(v)
     if t in (list, tuple, set, frozenset, dict):
         if id(v) in path:
-            return {TAG: "unsupported", "type": t.__name__, "reason": "it contains itself"}
+            return {TAG: "unsupported", "type": t.__name__, "reason": N_("it contains itself")}
         path.add(id(v))
         try:
             return _container(v, t, by_id, budget, depth, path)
@@ -205,7 +207,7 @@ def _to(v: Any, by_id: dict, budget: list, depth: int, path: set) -> Any:
         return v
     if t is int:
         if int.bit_length(v) > _MAX_INT_BITS:
-            return {TAG: "unsupported", "type": "int", "reason": "too large to send"}
+            return {TAG: "unsupported", "type": "int", "reason": N_("too large to send")}
         _spend(budget, 8)
         return v
     if t is float:
@@ -324,7 +326,7 @@ def _dtype(s: Any) -> np.dtype:
 
 
 def _from(d: Any, ctx: dict, budget: list, depth: int) -> Any:
-    _check(depth <= MAX_DEPTH + 2, "nested too deeply")
+    _check(depth <= MAX_DEPTH + 2, N_("nested too deeply"))
     t = type(d)
     if d is None or t in (bool, str):
         return d
@@ -382,8 +384,8 @@ def _from(d: Any, ctx: dict, budget: list, depth: int) -> Any:
         k, same, objects = d.get("i"), d.get("same"), ctx["objects"]
         _check(type(k) is int and type(same) is bool, "bad reference")
         if not 0 <= k < len(objects):
-            return Unsupported("object", "not one of the inputs")
-        return objects[k] if same else Unsupported(_type_name(type(objects[k])), "changed by the call")
+            return Unsupported("object", N_("not one of the inputs"))
+        return objects[k] if same else Unsupported(_type_name(type(objects[k])), N_("changed by the call"))
     if tag == "pickled":
         _check(ctx["pickle"], "pickled data is not accepted here")
         return pickle.loads(_bytes(d.get("data"), budget))

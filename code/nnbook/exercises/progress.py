@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..i18n import _
+
 __all__ = ["progress_path", "load", "record", "attempts", "progress", "ProgressReport", "reset"]
 
 ENV = "NNBOOK_PROGRESS"
@@ -126,37 +128,40 @@ class ProgressReport:
         return out
 
     def text(self) -> str:
-        lines = [f"Progress: {self.score:g} / {self.max_points:g} points"]
+        lines = [self._total()]
         for chapter, rows in sorted(self.by_chapter().items()):
             done = sum(r["passed"] for r in rows)
-            lines.append(f"Chapter {chapter}: {done}/{len(rows)} done")
+            lines.append(_("Chapter {chapter}: {done}/{n} done").format(chapter=chapter, done=done, n=len(rows)))
             for r in rows:
                 mark = "[x]" if r["passed"] else ("[~]" if r["attempts"] else "[ ]")
                 lines.append(
                     f"  {mark} {r['id']:<34} {r['best_score']:g}/{r['points']:g}  "
-                    f"attempts: {r['attempts']}  {r['title']}"
+                    + _("attempts: {n}").format(n=r["attempts"]) + f"  {r['title']}"
                 )
         if not self.rows:
-            lines.append("(no exercises)")
+            lines.append(_("(no exercises)"))
         return "\n".join(lines)
+
+    def _total(self) -> str:
+        return _("Progress: {score:g} / {max:g} points").format(score=self.score, max=self.max_points)
 
     def __repr__(self) -> str:
         return self.text()
 
     def _repr_html_(self) -> str:
         esc = html.escape
+        heads = [_("chapter"), _("exercise"), _("title"), _("points"), _("attempts"), _("done")]
         out = [
-            '<div class="nnbook-progress"><b>Progress: '
-            f"{self.score:g} / {self.max_points:g} points</b>",
+            f'<div class="nnbook-progress"><b>{esc(self._total())}</b>',
             '<table style="border-collapse:collapse;margin-top:0.3em">',
-            "<tr><th>chapter</th><th>exercise</th><th>title</th><th>points</th>"
-            "<th>attempts</th><th>done</th></tr>",
+            "<tr>" + "".join(f"<th>{esc(h)}</th>" for h in heads) + "</tr>",
         ]
         for chapter, rows in sorted(self.by_chapter().items()):
             done = sum(r["passed"] for r in rows)
             out.append(
                 f'<tr style="border-top:1px solid #999"><td rowspan="{len(rows)}" '
-                f'style="vertical-align:top">{chapter}<br><small>{done}/{len(rows)} done</small></td>'
+                f'style="vertical-align:top">{chapter}<br><small>'
+                + esc(_("{done}/{n} done").format(done=done, n=len(rows))) + "</small></td>"
             )
             for i, r in enumerate(rows):
                 mark = "&#10004;" if r["passed"] else ("&#8230;" if r["attempts"] else "")
@@ -195,7 +200,7 @@ def progress(chapter: int | str | None = None) -> ProgressReport:
             {
                 "chapter": ex.chapter,
                 "id": ex.id,
-                "title": ex.title,
+                "title": _(ex.title),
                 "points": ex.points,
                 "best_score": float(e.get("best_score", 0.0)),
                 "passed": bool(e.get("passed", False)),

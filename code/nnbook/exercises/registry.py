@@ -617,8 +617,10 @@ def get(exercise_id: str) -> Exercise:
         return _EXERCISES[exercise_id]
     except (KeyError, TypeError):
         close = suggest(str(exercise_id))
-        more = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise UnknownExerciseError(f"unknown exercise id {exercise_id!r}.{more}") from None
+        from ..i18n import _
+
+        more = " " + _("Did you mean: {ids}?").format(ids=", ".join(close)) if close else ""
+        raise UnknownExerciseError(_("unknown exercise id {id}.").format(id=repr(exercise_id)) + more) from None
 
 
 def all() -> list[Exercise]:  # noqa: A001 - the name the book's API promises

@@ -11,6 +11,8 @@ import html
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ..i18n import _
+
 __all__ = ["Result", "CaseReport", "format_value"]
 
 _GREEN, _RED, _GREY = "#1a7f37", "#cf222e", "#57606a"
@@ -103,10 +105,11 @@ class Result:
 
     @property
     def headline(self) -> str:
-        mark = "PASSED" if self.passed else "NOT YET"
-        pts = f"{_num(self.score)}/{_num(self.max_points)} points"
+        mark = _("PASSED") if self.passed else _("NOT YET")
+        pts = _points(self.score, self.max_points, "/")
         title = f" — {self.title}" if self.title else ""
-        return f"{mark}: {self.exercise_id}{title} ({pts})"
+        return _("{mark}: {exercise}{title} ({points})").format(mark=mark, exercise=self.exercise_id, title=title,
+                                                              points=pts)
 
     # -------------------------------------------------------------- text
 
@@ -115,21 +118,24 @@ class Result:
         lines = [self.headline]
         for m in self.messages:
             lines.extend("  " + line for line in m.splitlines())
+        labels = {"expected": _("expected:"), "got": _("got:")}
+        width = max(_width(t) for t in labels.values()) + 1
         for c in self.cases:
-            lines.append(f"  {c.label}:" if c.label else "  case:")
+            lines.append("  " + (_("{case}:").format(case=c.label) if c.label else _("case:")))
             if c.inputs:
-                lines.append("    input:")
+                lines.append("    " + _("input:"))
                 lines.extend("      " + line for line in c.inputs.splitlines())
-            if c.expected:
-                lines.append("    expected: " + c.expected.replace("\n", "\n              "))
-            if c.got:
-                lines.append("    got:      " + c.got.replace("\n", "\n              "))
+            for key in ("expected", "got"):
+                value = getattr(c, key)
+                if value:
+                    label = labels[key] + " " * (width - _width(labels[key]))
+                    lines.append("    " + label + value.replace("\n", "\n" + " " * (4 + width)))
             if c.problem:
                 lines.extend("    " + line for line in c.problem.splitlines())
         if self.hint:
-            lines.append("  Hint: " + self.hint)
+            lines.append("  " + _("Hint: {hint}").format(hint=self.hint))
         if self.attempts:
-            lines.append(f"  (attempt {self.attempts})")
+            lines.append("  " + _("(attempt {n})").format(n=self.attempts))
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -149,20 +155,20 @@ class Result:
             'font-family:var(--jp-content-font-family,sans-serif)">',
             f'<div style="font-weight:bold;color:{colour}">{mark} {esc(self.exercise_id)}'
             + (f" &mdash; {esc(self.title)}" if self.title else "")
-            + f' <span style="float:right">{_num(self.score)} / {_num(self.max_points)} points</span></div>',
+            + f' <span style="float:right">{esc(_points(self.score, self.max_points, " / "))}</span></div>',
         ]
         for m in self.messages:
             parts.append(f'<div style="margin:0.3em 0;white-space:pre-wrap">{esc(m)}</div>')
         for c in self.cases:
             rows = []
             if c.inputs:
-                rows.append(("input", c.inputs))
+                rows.append((_("input"), c.inputs))
             if c.expected:
-                rows.append(("expected", c.expected))
+                rows.append((_("expected"), c.expected))
             if c.got:
-                rows.append(("got", c.got))
+                rows.append((_("got"), c.got))
             table = "".join(
-                f'<tr><th style="text-align:right;vertical-align:top;padding-right:0.6em">{k}</th>'
+                f'<tr><th style="text-align:right;vertical-align:top;padding-right:0.6em">{esc(k)}</th>'
                 f'<td style="text-align:left"><pre style="margin:0">{esc(v)}</pre></td></tr>'
                 for k, v in rows
             )
@@ -173,9 +179,10 @@ class Result:
                 + "</div>"
             )
         if self.hint:
-            parts.append(f'<div style="margin-top:0.3em"><b>Hint:</b> {esc(self.hint)}</div>')
+            parts.append(f'<div style="margin-top:0.3em"><b>{esc(_("Hint:"))}</b> {esc(self.hint)}</div>')
         if self.attempts:
-            parts.append(f'<div style="color:{_GREY};font-size:85%">attempt {self.attempts}</div>')
+            parts.append(f'<div style="color:{_GREY};font-size:85%">'
+                         f'{esc(_("attempt {n}").format(n=self.attempts))}</div>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -226,3 +233,15 @@ def _execution_count():
 
 def _num(x: float) -> str:
     return f"{x:g}"
+
+
+def _points(score: float, max_points: float, sep: str) -> str:
+    """``"1/2 points"`` in the reader's language."""
+    return _("{score}{sep}{max} points").format(score=_num(score), sep=sep, max=_num(max_points))
+
+
+def _width(text: str) -> int:
+    """Columns `text` takes in a terminal (CJK characters take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

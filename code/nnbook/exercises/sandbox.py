@@ -44,6 +44,8 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from ..i18n import _
+
 __all__ = ["Outcome", "StudentTimeout", "CallWatch", "call", "student_frames", "describe_exception"]
 
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -93,7 +95,7 @@ class Outcome:
 
 def _code_of(func: Any):
     """The code object a call of `func` runs (through partials, bound methods, decorators)."""
-    for _ in range(20):
+    for _step in range(20):
         if isinstance(func, functools.partial):
             func = func.func
         elif inspect.ismethod(func):
@@ -222,13 +224,14 @@ def describe_exception(exc: BaseException) -> tuple[str, str]:
     """Return ``(error, where)``: the exception in one line and the student's lines."""
     error = f"{type(exc).__name__}: {exc}".rstrip(": ").rstrip()
     if isinstance(exc, SyntaxError) and exc.text:
-        where = f"line {exc.lineno}: {exc.text.strip()}"
+        where = _("line {line}: {code}").format(line=exc.lineno, code=exc.text.strip())
         return error, where
     frames = student_frames(exc.__traceback__)
     lines = []
     for fr in frames[-3:]:
         code = fr.line or linecache.getline(fr.filename, fr.lineno).strip()
-        lines.append(f"line {fr.lineno}, in {fr.name}: {code}".rstrip(": "))
+        lines.append(_("line {line}, in {function}: {code}").format(line=fr.lineno, function=fr.name, code=code)
+                     .rstrip(": ").rstrip("："))
     return error, "\n".join(lines)
 
 
@@ -382,7 +385,7 @@ def _call_fork(func, args, kwargs, timeout, watch=None) -> Outcome:
                 data = pickle.dumps(payload + (buffer.getvalue(), hits))
             except Exception as exc:  # noqa: BLE001 - e.g. a lambda in the result
                 data = pickle.dumps(
-                    ("error", None, (), {}, f"the result cannot be sent back: {exc}", "", buffer.getvalue(), hits)
+                    ("error", None, (), {}, _("the result cannot be sent back: {error}").format(error=exc), "", buffer.getvalue(), hits)
                 )
             with os.fdopen(write_fd, "wb") as pipe:
                 pipe.write(data)
@@ -398,7 +401,7 @@ def _call_fork(func, args, kwargs, timeout, watch=None) -> Outcome:
             if left <= 0:
                 timed_out = True
                 break
-            ready, _, _ = select.select([pipe], [], [], left)
+            ready, _w, _x = select.select([pipe], [], [], left)
             if ready:
                 chunk = os.read(pipe.fileno(), 1 << 16)
                 if not chunk:
@@ -409,14 +412,14 @@ def _call_fork(func, args, kwargs, timeout, watch=None) -> Outcome:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-    _, status = os.waitpid(pid, 0)
+    _pid, status = os.waitpid(pid, 0)
     if timed_out:
         return Outcome("timeout", args=args, kwargs=kwargs)
     try:
         st, value, new_args, new_kwargs, error, where, output, hits = pickle.loads(b"".join(chunks))
     except Exception:  # noqa: BLE001 - the child died (os._exit, segfault) before sending
         code = os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status
-        return Outcome("crash", args=args, kwargs=kwargs, error=f"the process running your function died (exit code {code})")
+        return Outcome("crash", args=args, kwargs=kwargs, error=_("the process running your function died (exit code {code})").format(code=code))
     if output:
         sys.stdout.write(output)
     return Outcome(st, value=value, args=new_args, kwargs=new_kwargs, error=error, where=where, output=output,

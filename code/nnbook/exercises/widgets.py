@@ -23,6 +23,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..i18n import _
 from . import registry
 from .checking import check
 from .parsing import AnswerParseError, parse_value
@@ -84,9 +85,9 @@ class ExerciseWidget(widgets.VBox):
         self.feedback = widgets.HTML(value="")
         self.hints_area = widgets.HTML(value="")
         self.attempts_label = widgets.HTML(value=self._attempts_text())
-        self.check_button = widgets.Button(description="Check", button_style="primary", icon="check")
+        self.check_button = widgets.Button(description=_("Check"), button_style="primary", icon="check")
         # width "auto": the label "Show hint (1 of 3)" fits (a Button is 148 px wide by default)
-        self.hint_button = widgets.Button(description="Show hint", icon="lightbulb-o",
+        self.hint_button = widgets.Button(description=_("Show hint"), icon="lightbulb-o",
                                           layout=widgets.Layout(width="auto"))
         try:
             self.exercise = registry.get(exercise_id)
@@ -97,8 +98,9 @@ class ExerciseWidget(widgets.VBox):
             return
         ex = self.exercise
         title = widgets.HTML(
-            value=f"<b>{html.escape(ex.title)}</b> <small>({ex.points:g} points, "
-            f"<code>{html.escape(ex.id)}</code>)</small>"
+            value=f"<b>{html.escape(_(ex.title))}</b> <small>("
+            + _("{points:g} points, {id}").format(points=ex.points, id=f"<code>{html.escape(ex.id)}</code>")
+            + ")</small>"
         )
         inputs = self._build_inputs()
         self.check_button.on_click(self._on_check)
@@ -115,7 +117,7 @@ class ExerciseWidget(widgets.VBox):
         if isinstance(ex, ValueExercise):
             self.answer_box = widgets.Text(
                 value="",
-                placeholder="a number (0.25, 1/4) or an array (1, 2 or [1, 2; 3, 4])",
+                placeholder=_("a number (0.25, 1/4) or an array (1, 2 or [1, 2; 3, 4])"),
                 description=f"{ex.name} =",
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="32em"),
@@ -124,12 +126,12 @@ class ExerciseWidget(widgets.VBox):
         if isinstance(ex, ChoiceExercise):
             if ex.multiple:
                 self.checkboxes = [
-                    widgets.Checkbox(value=False, description=o, indent=False) for o in ex.options
+                    widgets.Checkbox(value=False, description=_(o), indent=False) for o in ex.options
                 ]
-                note = widgets.HTML(value="<small>Select all that apply.</small>")
+                note = widgets.HTML(value=f"<small>{html.escape(_('Select all that apply.'))}</small>")
                 return [note, *self.checkboxes]
             self.choice = widgets.RadioButtons(
-                options=[(o, i) for i, o in enumerate(ex.options)], value=None,
+                options=[(_(o), i) for i, o in enumerate(ex.options)], value=None,
                 layout=widgets.Layout(width="auto"),
             )
             return [self.choice]
@@ -146,8 +148,8 @@ class ExerciseWidget(widgets.VBox):
         if isinstance(ex, FunctionExercise):
             return [
                 widgets.HTML(
-                    value=f"Define <code>{html.escape(ex.name)}</code> in a code cell, run it, "
-                    "then press Check."
+                    value=html.escape(_("Define {name} in a code cell, run it, then press Check.")).format(
+                        name=f"<code>{html.escape(ex.name)}</code>")
                 )
             ]
         return []
@@ -174,18 +176,18 @@ class ExerciseWidget(widgets.VBox):
         ex = self.exercise
         answer = self.answer()
         if isinstance(ex, ChoiceExercise) and (answer is None or answer == set()):
-            self.feedback.value = "<i>Choose an option first.</i>"
+            self.feedback.value = f"<i>{html.escape(_('Choose an option first.'))}</i>"
             return
         if isinstance(ex, ValueExercise):
             try:
                 parse_value(answer)
             except AnswerParseError as exc:
-                self.feedback.value = f"<span style='color:#cf222e'>Cannot read this: {html.escape(str(exc))}</span>"
+                self.feedback.value = ("<span style='color:#cf222e'>"
+                                       + html.escape(_("Cannot read this: {problem}").format(problem=exc)) + "</span>")
                 return
         if isinstance(ex, FunctionExercise) and answer is None:
-            self.feedback.value = (
-                f"<i><code>{html.escape(ex.name)}</code> is not defined yet: run the cell that defines it.</i>"
-            )
+            self.feedback.value = "<i>" + html.escape(_("{name} is not defined yet: run the cell that defines it.")).format(
+                name=f"<code>{html.escape(ex.name)}</code>") + "</i>"
             return
         self.attempts += 1
         self.attempts_label.value = self._attempts_text()
@@ -196,9 +198,11 @@ class ExerciseWidget(widgets.VBox):
         note = ""
         if not isinstance(ex, FunctionExercise):
             note = (
-                f"<div style='font-size:85%;color:#57606a'>Stored as <code>{html.escape(ex.name)}</code>"
-                f" = <code>{html.escape(_literal(self.stored))}</code>; to hand it in, keep this line in a"
-                " code cell of your notebook.</div>"
+                "<div style='font-size:85%;color:#57606a'>"
+                + html.escape(_("Stored as {assignment}; to hand it in, keep this line in a code cell of your "
+                                "notebook.")).format(assignment=f"<code>{html.escape(ex.name)}</code>"
+                                                     f" = <code>{html.escape(_literal(self.stored))}</code>")
+                + "</div>"
             )
         self.feedback.value = result._repr_html_() + note
 
@@ -226,23 +230,24 @@ class ExerciseWidget(widgets.VBox):
         if self.hints_shown >= len(hints):
             return
         self.hints_shown += 1
-        items = "".join(f"<li>{html.escape(h)}</li>" for h in hints[: self.hints_shown])
-        self.hints_area.value = f"<b>Hints</b><ol style='margin:0.2em 0'>{items}</ol>"
+        items = "".join(f"<li>{html.escape(_(h))}</li>" for h in hints[: self.hints_shown])
+        self.hints_area.value = f"<b>{html.escape(_('Hints'))}</b><ol style='margin:0.2em 0'>{items}</ol>"
         self._update_hint_button()
 
     def _update_hint_button(self) -> None:
         n = len(self.exercise.hints) if self.exercise else 0
         if n == 0:
-            self.hint_button.description = "No hints"
+            self.hint_button.description = _("No hints")
             self.hint_button.disabled = True
         elif self.hints_shown >= n:
-            self.hint_button.description = "All hints shown"
+            self.hint_button.description = _("All hints shown")
             self.hint_button.disabled = True
         else:
-            self.hint_button.description = f"Show hint ({self.hints_shown + 1} of {n})"
+            self.hint_button.description = _("Show hint ({i} of {n})").format(i=self.hints_shown + 1, n=n)
 
     def _attempts_text(self) -> str:
-        return f"<span style='margin-left:1em;color:#57606a'>Attempts: {self.attempts}</span>"
+        text = html.escape(_("Attempts: {n}").format(n=self.attempts))
+        return f"<span style='margin-left:1em;color:#57606a'>{text}</span>"
 
     def __repr__(self) -> str:
         return f"ExerciseWidget({self.exercise_id!r})"

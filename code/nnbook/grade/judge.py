@@ -24,6 +24,7 @@ from typing import Any
 from nnbook.exercises import checking, plain, registry
 from nnbook.exercises.registry import Exercise, FunctionExercise, SliderTask
 from nnbook.exercises.results import Result
+from nnbook.i18n import _, get_language
 
 __all__ = ["Plan", "plan", "requests_of", "Records", "judge"]
 
@@ -129,7 +130,7 @@ class Records:
 
 
 def _base(ex: Exercise) -> Result:
-    return Result(ex.id, title=ex.title, kind=ex.kind, max_points=ex.points)
+    return Result(ex.id, title=_(ex.title), kind=ex.kind, max_points=ex.points)
 
 
 _GOALS: dict = {}
@@ -142,13 +143,14 @@ def judge(p: Plan, records: Records) -> Result:
     base = _base(ex)
     if p.problem:
         base.messages.append(
-            f"The grader could not prepare the inputs of this exercise ({p.problem}). This is a bug in the "
-            "book, not in your answer; please report it with the exercise id."
+            _("The grader could not prepare the inputs of this exercise ({problem}). This is a bug in the "
+              "book, not in your answer; please report it with the exercise id.").format(problem=p.problem)
         )
         return base
     entry = records.by_id.get(ex.id, {})
     if entry.get("error") is not None:
-        base.messages.append(f"The grading could not run in the notebook's kernel ({str(entry['error'])[:300]}).")
+        base.messages.append(_("The grading could not run in the notebook's kernel ({error}).").format(
+            error=str(entry["error"])[:300]))
         return base
     try:
         if isinstance(ex, FunctionExercise):
@@ -156,18 +158,19 @@ def judge(p: Plan, records: Records) -> Result:
         return _answer(ex, entry, base)
     except plain.PlainDataError as exc:
         fresh = _base(ex)
-        fresh.messages.append(f"The grader could not read what the notebook reported for `{ex.name}` ({exc}).")
+        fresh.messages.append(_("The grader could not read what the notebook reported for `{name}` ({problem}).").format(
+            name=ex.name, problem=exc))
         return fresh
     except Exception as exc:  # noqa: BLE001 - never lose the row
         fresh = _base(ex)
-        fresh.messages.append(f"grading failed: {type(exc).__name__}: {exc}")
+        fresh.messages.append(_("grading failed: {error}").format(error=f"{type(exc).__name__}: {exc}"))
         return fresh
 
 
 def _function(p: Plan, entry: dict, base: Result) -> Result:
     ex = p.exercise
     if "head" not in entry:
-        base.messages.append(f"No report about `{ex.name}` came back from the notebook.")
+        base.messages.append(_("No report about `{name}` came back from the notebook.").format(name=ex.name))
         return base
     head = checking.decode_head(entry["head"])
 
@@ -183,17 +186,17 @@ def _function(p: Plan, entry: dict, base: Result) -> Result:
 def _answer(ex: Exercise, entry: dict, base: Result) -> Result:
     rec = entry.get("value")
     if rec is None:
-        base.messages.append(f"No report about `{ex.name}` came back from the notebook.")
+        base.messages.append(_("No report about `{name}` came back from the notebook.").format(name=ex.name))
         return base
     if rec.get("defined") is not True:
-        base.messages.append(f"`{ex.name}` is not defined in the notebook.")
+        base.messages.append(_("`{name}` is not defined in the notebook.").format(name=ex.name))
         return base
     value = plain.from_plain(rec.get("value"))
     if not isinstance(ex, SliderTask):
         return checking.judge_answer(ex, value, base)
     # The experiment is the book's code on validated settings: run it here (in a thread of
     # the grader, which cannot be stopped, but it is the book's own code), once per setting.
-    key = (ex.id, json.dumps(rec.get("value"), sort_keys=True))
+    key = (ex.id, json.dumps(rec.get("value"), sort_keys=True), get_language())  # the messages are in one language
     with _GOALS_LOCK:
         known = _GOALS.get(key)
     if known is not None:

@@ -43,6 +43,7 @@ import nbformat
 
 from nnbook.exercises.grading_harness import MIME, harness_source
 from nnbook.exercises.results import Result
+from nnbook.i18n import N_, _
 
 from . import judge
 from .kernel import KERNEL_NAME, write_kernelspec
@@ -207,6 +208,14 @@ def grade_submission(sub: Submission, opts: GradeOptions, ctx: BatchContext | No
         report.reasons.append(f"grader error: {type(exc).__name__}: {exc}")
     report.seconds = round(time.monotonic() - start, 2)
     return report
+
+
+#: What a student reads when the grading of one exercise stopped the kernel (by the reason's key).
+_WHILE_GRADED = {
+    "took too long": N_("While `{name}` was being graded, it took too long; no points for this exercise."),
+    "killed the kernel": N_("While `{name}` was being graded, it killed the kernel; no points for this exercise."),
+    "stopped the grading": N_("While `{name}` was being graded, it stopped the grading; no points for this exercise."),
+}
 
 
 def _grade(sub: Submission, opts: GradeOptions, report: SubmissionReport, ctx: BatchContext) -> None:
@@ -401,7 +410,7 @@ def _client_class():
                 self.kc.iopub_channel.start()
             except Exception:  # noqa: BLE001
                 return False
-            for _ in range(tries):  # a new subscriber misses what is sent before it is connected
+            for _try in range(tries):  # a new subscriber misses what is sent before it is connected
                 if await self.nn_iopub_alive(0.5):
                     return True
             return False
@@ -649,8 +658,8 @@ async def _run(nb, plans: list, opts: GradeOptions, folder: Path, report: Submis
                     ex = by_id[current].exercise
                     why = died or "stopped the grading"
                     results[current] = Result(
-                        current, title=ex.title, kind=ex.kind, max_points=ex.points,
-                        messages=[f"While `{ex.name}` was being graded, it {why}; no points for this exercise."],
+                        current, title=_(ex.title), kind=ex.kind, max_points=ex.points,
+                        messages=[_(_WHILE_GRADED[why]).format(name=ex.name)],
                     ).to_dict()
                     remaining.remove(current)
                     report.reasons.append(f"grading {current}: the student's code {why}")
@@ -675,8 +684,8 @@ async def _run(nb, plans: list, opts: GradeOptions, folder: Path, report: Submis
     for exercise_id in list(remaining):
         ex = by_id[exercise_id].exercise
         results[exercise_id] = Result(
-            exercise_id, title=ex.title, kind=ex.kind, max_points=ex.points,
-            messages=["Not graded: the notebook could not be run to the end (see the reasons)."],
+            exercise_id, title=_(ex.title), kind=ex.kind, max_points=ex.points,
+            messages=[_("Not graded: the notebook could not be run to the end (see the reasons).")],
         ).to_dict()
     report.exercises = {p.exercise.id: results[p.exercise.id] for p in plans if p.exercise.id in results}
     report.cells = [log[i] for i in sorted(log)]

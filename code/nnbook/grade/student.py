@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 
 from nnbook import chapters as chapter_table
+from nnbook.i18n import _
 
 __all__ = ["find_pages", "student_notebook", "strip_solutions", "placeholder_source", "main"]
 
@@ -81,7 +82,7 @@ def _strip_markdown(text: str, in_gate: bool) -> tuple[str, bool]:
             # plain Markdown in the notebook: a bold title, the options dropped
             end = _closing(lines, i, m.group("fence"))
             title = m.group("rest").strip()
-            out.append(f"**Exercise{': ' + title if title else ''}**")
+            out.append("**" + (_("Exercise: {title}").format(title=title) if title else _("Exercise")) + "**")
             out.append("")
             body = lines[i + 1 : end]
             while body and re.match(r"^\s*:[a-zA-Z-]+:", body[0]):
@@ -147,7 +148,8 @@ def placeholder_source(source: str, exercise_ids: dict[str, str] | None = None) 
             indent = " " * first.col_offset
             doc_text = "\n".join(lines[doc.lineno - 1 : doc.end_lineno]) if doc is not None else ""
         ident = (exercise_ids or {}).get(node.name)
-        message = f"Exercise {ident}: write your solution here" if ident else "Write your solution here"
+        message = (_("Exercise {id}: write your solution here").format(id=ident) if ident
+                   else _("Write your solution here"))
         block = header + "\n" + (doc_text + "\n" if doc_text else "") + f'{indent}raise NotImplementedError("{message}")'
         parts.append(block)
     return "\n\n\n".join(p for p in parts if p.strip()) + "\n"

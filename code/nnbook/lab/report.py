@@ -21,6 +21,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..i18n import _
+
 __all__ = ["confusion_matrix", "class_error_percent", "most_confident_wrong", "weight_images",
            "plot_confusion_matrix"]
 
@@ -124,7 +126,7 @@ def weight_images(W1, units: Optional[Sequence[int]] = None, side: int = 28) -> 
     return W1[rows].reshape(len(rows), side, side).copy()
 
 
-def plot_confusion_matrix(ax, C, labels: Optional[Sequence[str]] = None, title: str = "Confusion matrix",
+def plot_confusion_matrix(ax, C, labels: Optional[Sequence[str]] = None, title: Optional[str] = None,
                           cmap: str = "Blues"):
     """Draw a confusion matrix as a labelled heat map with the counts written in the cells.
 
@@ -158,8 +160,8 @@ def plot_confusion_matrix(ax, C, labels: Optional[Sequence[str]] = None, title: 
                         color="white" if dark else "black")
     ax.set_xticks(range(K), labels)
     ax.set_yticks(range(K), labels)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
-    ax.set_title(title)
+    ax.set_xlabel(_("predicted class"))
+    ax.set_ylabel(_("true class"))
+    ax.set_title(_("Confusion matrix") if title is None else title)
     ax.grid(False)
     return im

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import List
 
+from nnbook.i18n import _
+
 __all__ = ["Term", "terms", "chinese_terms_in", "glossary_markdown"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -65,7 +67,7 @@ def _is_quotation(piece: str) -> bool:
 def glossary_markdown(chapter_titles: dict | None = None) -> str:
     """The glossary as a Markdown table sorted by English term."""
     rows = sorted(terms(), key=lambda t: t.en.lower())
-    lines = ["| English | 中文 | introduced in |", "|---|---|---|"]
+    lines = [_("| English | 中文 | introduced in |"), "|---|---|---|"]
     for t in rows:
         where = f"{{doc}}`{t.chapter}`" if chapter_titles is None else chapter_titles.get(t.chapter, t.chapter)
         lines.append(f"| {t.en} | {t.zh} | {where} |")

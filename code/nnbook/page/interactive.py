@@ -62,6 +62,8 @@ from dataclasses import dataclass, field
 from numbers import Real
 from typing import Callable, Optional, Sequence, Tuple, Union
 
+from nnbook.i18n import _, get_language
+
 __all__ = ["slider_figure", "slider_figure2", "SliderFigure", "standalone_page",
            "FRAME_WIDTH", "FRAME_DPI", "MAX_BYTES", "MAX_FRAMES", "LIVE_CACHE"]
 
@@ -408,10 +410,12 @@ def slider_figure2(draw: Callable, names: Sequence[str], values_a: Sequence, val
                   None if initial is None else tuple(initial), width, dpi, max_bytes, max_frames, live, alt)
 
 
-def standalone_page(*figures: SliderFigure, title: str = "nnbook slider figures") -> str:
+def standalone_page(*figures: SliderFigure, title: str | None = None) -> str:
     """A complete HTML document showing ``figures`` one below the other (for previews)."""
     body = "\n".join(f"<section>{f.html}</section>" for f in figures)
-    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    title = _("nnbook slider figures") if title is None else title
+    lang = "en" if get_language() == "en" else get_language().replace("_", "-")
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{html.escape(title)}</title>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
 
 
@@ -498,7 +502,7 @@ def _render(draw: Callable, args: tuple, width: float | None, dpi: float, descri
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    from nnbook.page.plotting import alt_text, use_style
+    from nnbook.page.plotting import alt_text, fit_cjk_text, use_style
 
     before = set(plt.get_fignums())
     with matplotlib.rc_context():          # the style stays inside this call
@@ -519,6 +523,7 @@ def _render(draw: Callable, args: tuple, width: float | None, dpi: float, descri
                 w, h = fig.get_size_inches()
                 fig.set_size_inches(width, h * width / w)
             buf = io.BytesIO()
+            fit_cjk_text(fig)
             fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
             if described is not None:
                 described.append(alt_text(fig))
@@ -642,7 +647,11 @@ def _frame_alt(description: str, readout: str) -> str:
     description = (description or "").strip()
     if not description:
         return readout
-    return f"{description}{'' if description.endswith(('.', '…')) else '.'} {readout}"
+    if description.endswith("。"):
+        return f"{description}{readout}"
+    if description.endswith("…"):
+        return f"{description} {readout}"
+    return _("{description}. {readout}").format(description=description.rstrip("."), readout=readout)
 
 
 def _html(frames, names, labels, texts, shape, start, element_id, described=None) -> str:
@@ -652,7 +661,7 @@ def _html(frames, names, labels, texts, shape, start, element_id, described=None
     imgs = []
     for k, png in enumerate(frames):
         idx = _unravel(k, shape)
-        alt = _frame_alt(described[k], ", ".join(_readout(n, t[i]) for n, t, i in zip(names, texts, idx)))
+        alt = _frame_alt(described[k], _(", ").join(_readout(n, t[i]) for n, t, i in zip(names, texts, idx)))
         w, h = _png_size(png)
         vis = "visible" if k == current else "hidden"
         imgs.append(
@@ -670,10 +679,10 @@ def _html(frames, names, labels, texts, shape, start, element_id, described=None
             f'data-values="{e(json.dumps(list(t)))}" style="flex:1 1 12em;max-width:24em">'
             f'<output class="nnb-slider-value" for="{iid}" aria-live="polite" '
             f'style="font-variant-numeric:tabular-nums">{e(_readout(n, t[i]))}</output></div>')
-    shown = ", ".join(_readout(n, t[i]) for n, t, i in zip(names, texts, start))
-    offers = "; ".join(f"{n} = {', '.join(t)}" for n, t in zip(names, texts))
-    static = (f"Shown: {shown}. The interactive version of this figure (with JavaScript: the "
-              f"online book or a trusted notebook) has a slider over {offers}.")
+    shown = _(", ").join(_readout(n, t[i]) for n, t, i in zip(names, texts, start))
+    offers = _("; ").join(f"{n} = {_(', ').join(t)}" for n, t in zip(names, texts))
+    static = _("Shown: {shown}. The interactive version of this figure (with JavaScript: the "
+               "online book or a trusted notebook) has a slider over {offers}.").format(shown=shown, offers=offers)
     return (
         f'<div class="nnb-slider" id="{element_id}" style="max-width:100%;margin:0.5em 0">\n'
         f'<div class="nnb-slider-frames" style="display:grid;justify-items:start">\n'

@@ -28,18 +28,100 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nnbook.i18n import N_, _, ngettext
+
 __all__ = ["use_style", "COLORS", "new_figure", "plot_curves", "plot_decision_regions",
-           "loglog_slope", "image_grid", "set_alt_text", "alt_text", "describe_figure"]
+           "loglog_slope", "image_grid", "set_alt_text", "alt_text", "describe_figure",
+           "CJK_FONTS", "cjk_font", "fit_cjk_text"]
 
 #: The palette of the style, in cycle order: Okabe–Ito (see the module's docstring).
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
 
 def use_style():
-    """Apply the book's matplotlib style (idempotent); in a kernel, figures get alt text."""
+    """Apply the book's matplotlib style (idempotent); in a kernel, figures get alt text.
+
+    Chinese text in a figure (the Chinese edition's titles, labels and legends) is drawn with
+    the first installed font of :data:`CJK_FONTS`, as a fallback behind the style's Latin font:
+    Latin letters, digits and mathtext look exactly as in the English edition.
+    """
     with resources.as_file(resources.files("nnbook.page") / "styles" / "nnbook.mplstyle") as path:
         plt.style.use(str(path))
+    _add_cjk_fallback()
     _install_alt_text()
+
+
+#: Fonts with Chinese glyphs, in order of preference: WenQuanYi Zen Hei (Linux, installed by
+#: ``.ci/run``), Noto Sans CJK SC / Source Han Sans SC (the same design under two names),
+#: SimHei and Microsoft YaHei (Windows). Only installed ones are used, so a machine without
+#: any of them draws English figures without a warning (Chinese text then lacks its glyphs).
+CJK_FONTS = ("WenQuanYi Zen Hei", "Noto Sans CJK SC", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+
+
+def cjk_font() -> str | None:
+    """The first font of :data:`CJK_FONTS` that matplotlib finds on this machine, or None."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+def _add_cjk_fallback() -> None:
+    """``font.family`` = the style's family, then the installed CJK font (matplotlib draws each
+    glyph with the first font of the list that has it)."""
+    font = cjk_font()
+    if font is None:
+        return
+    family = list(matplotlib.rcParams["font.family"])
+    if font not in family:
+        matplotlib.rcParams["font.family"] = family + [font]
+    _quiet_cjk_weight()
+
+
+_CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+_MATH = re.compile(r"(?<!\\)\$.+?(?<!\\)\$", re.S)
+
+
+def fit_cjk_text(fig):
+    """Let the words of a text that mixes Chinese and mathtext (``"误差 $E$"``) show.
+
+    Matplotlib draws a text with ``$...$`` through mathtext, whose words outside the dollars
+    come from one font only (no fallback): the style's Latin font, which has no Chinese
+    glyphs. Such a text is given the CJK font first (the formula keeps the book's math
+    font); all other texts are left as they are. Called on every figure the book shows (the
+    kernel's figure display, the frames of slider figures); returns the figure.
+    """
+    from matplotlib.text import Text
+
+    fig = getattr(fig, "figure", fig)
+    font = cjk_font()
+    if font is None:
+        return fig
+    for text in fig.findobj(Text):
+        words = text.get_text()
+        if words and _CJK_CHAR.search(words) and _MATH.search(words):
+            family = [f for f in text.get_fontfamily() if f != font]
+            if not family or family[0] != font:
+                text.set_fontfamily([font, *family])
+    return fig
+
+
+class _CjkWeightFilter:
+    """Drops matplotlib's notice that a CJK font has no "normal" weight (WenQuanYi Zen Hei is
+    registered as weight 500): the font is used anyway, and the strict build fails on it."""
+
+    def filter(self, record) -> bool:
+        message = str(record.msg)
+        return not (message.startswith("findfont: Failed to find font weight")
+                    and any(name in map(str, record.args or ()) for name in CJK_FONTS))
+
+
+def _quiet_cjk_weight() -> None:
+    import logging
+
+    log = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _CjkWeightFilter) for f in log.filters):
+        log.addFilter(_CjkWeightFilter())
 
 
 # ------------------------------------------------------------------ alternative text
@@ -114,36 +196,37 @@ def _panel(ax) -> str:
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     colls = ax.collections
     if ax.images or any(isinstance(c, QuadMesh) for c in colls):
-        kind = "image"
+        kind = N_("image")
     elif hasattr(ax, "get_zlabel"):
-        kind = "3-D surface plot" if colls else "3-D plot"
+        kind = N_("3-D surface plot") if colls else N_("3-D plot")
     elif any(type(c).__name__ in ("QuadContourSet", "ContourSet") for c in colls) or (
             colls and all(isinstance(c, PolyCollection) for c in colls) and not lines):
-        kind = "contour plot"
+        kind = N_("contour plot")
     elif len(bars) >= 2 and not lines:
-        kind = "bar chart"
+        kind = N_("bar chart")
     elif any(isinstance(c, PathCollection) for c in colls) and not lines:
-        kind = "scatter plot"
+        kind = N_("scatter plot")
     elif lines:
-        kind = "line plot"
+        kind = N_("line plot")
     elif ax.texts or ax.patches or colls:
-        kind = "diagram"
+        kind = N_("diagram")
     else:
         return ""
-    words = kind
+    words = _(kind)
     if title:
-        words += f" '{title}'"
+        words += _(" '{title}'").format(title=title)
     if ylabel and xlabel:
-        words += f" of {ylabel} against {xlabel}"
+        words += _(" of {ylabel} against {xlabel}").format(ylabel=ylabel, xlabel=xlabel)
     elif xlabel or ylabel:
-        words += f" over {xlabel or ylabel}"
+        words += _(" over {label}").format(label=xlabel or ylabel)
     if zlabel:
-        words += f" (height: {zlabel})"
+        words += _(" (height: {zlabel})").format(zlabel=zlabel)
     if ax.get_yscale() == "log" or ax.get_xscale() == "log":
-        words += " (" + " and ".join(f"{a} axis logarithmic" for a, s in (("x", ax.get_xscale()), ("y", ax.get_yscale()))
-                                    if s == "log") + ")"
+        words += " (" + _(" and ").join(_("{axis} axis logarithmic").format(axis=a)
+                                        for a, s in (("x", ax.get_xscale()), ("y", ax.get_yscale()))
+                                        if s == "log") + ")"
     if entries:
-        words += "; legend: " + ", ".join(entries)
+        words += _("; legend: ") + _(", ").join(entries)
     return words
 
 
@@ -162,23 +245,28 @@ def describe_figure(fig) -> str:
     imgs = [ax for ax in axes if ax.images and not (ax.get_xlabel() or ax.get_ylabel())]
     if len(imgs) >= 4 and len(imgs) >= len([a for a in axes if a.has_data()]) - 1:
         titles = [_plain(ax.get_title()) for ax in imgs if ax.get_title()]
-        words = f"grid of {len(imgs)} images"
+        words = _("grid of {n} images").format(n=len(imgs))
         if titles:
-            shown = ", ".join(titles[:12]) + (", ..." if len(titles) > 12 else "")
-            words += f" titled {shown}"
+            shown = _(", ").join(titles[:12]) + (_(", ...") if len(titles) > 12 else "")
+            words += _(" titled {titles}").format(titles=shown)
         panels = [words] + [_panel(ax) for ax in axes if ax not in imgs]
     else:
         panels = [_panel(ax) for ax in axes]
     panels = [p for p in panels if p]
     if not panels:
         return sup
+    stop = _(".")
     if len(panels) == 1:
         body = panels[0][0].upper() + panels[0][1:]
     else:
-        body = f"{len(panels)} panels. " + " ".join(f"{k}: {p}." for k, p in enumerate(panels, 1))
-    text = f"{sup}. {body}" if sup else body
-    text = text.rstrip(".") + "."
-    return text if len(text) <= MAX_ALT else text[:MAX_ALT - 1].rsplit(" ", 1)[0] + "…"
+        body = ngettext("{n} panel. ", "{n} panels. ", len(panels)).format(n=len(panels)) + "".join(
+            _("{k}: {panel}. ").format(k=k, panel=p) for k, p in enumerate(panels, 1)).rstrip()
+    text = _("{title}. {body}").format(title=sup, body=body) if sup else body
+    text = text.rstrip(stop).rstrip(".") + stop
+    if len(text) <= MAX_ALT:
+        return text
+    cut = text[:MAX_ALT - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "…"
 
 
 def _install_alt_text() -> None:
@@ -219,7 +307,7 @@ def _wrap_formatters(shell) -> None:
             continue
 
         def with_alt(fig, _current=current):
-            out = _current(fig)
+            out = _current(fit_cjk_text(fig))
             text = alt_text(fig)
             if out is None or not text:
                 return out
@@ -245,8 +333,13 @@ def new_figure(ncols=1, nrows=1, width=None, height=None, **kw):
     return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=kw.pop("squeeze", True), **kw)
 
 
-def plot_curves(ax, curves, xlabel="epoch", ylabel="", title=None, logy=False):
-    """Plot named curves ``{label: y}`` or ``{label: (x, y)}`` on ``ax`` with labels and a legend."""
+def plot_curves(ax, curves, xlabel=None, ylabel="", title=None, logy=False):
+    """Plot named curves ``{label: y}`` or ``{label: (x, y)}`` on ``ax`` with labels and a legend.
+
+    ``xlabel`` defaults to "epoch" in the reader's language.
+    """
+    if xlabel is None:
+        xlabel = _("epoch")
     for label, c in curves.items():
         x, y = c if isinstance(c, tuple) else (np.arange(1, len(c) + 1), c)
         ax.plot(x, y, label=label)

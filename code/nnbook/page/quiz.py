@@ -18,6 +18,16 @@ Authors write plain jupyterquiz JSON and encode it::
 
 A numeric answer may carry ``"tolerance": t``; encoding turns it into the
 jupyterquiz range ``[value - t, value + t]``.
+
+Languages. The Chinese questions of a chapter live in ``quizzes/zh_CN/<slug>.json``, in the
+same encoded format: the same questions in the same order with the same answers, only the
+words differ (:func:`structure` is what must agree; ``check`` and ``tests/i18n`` compare it).
+``quiz(slug)`` shows the file of the current language (:func:`nnbook.i18n.get_language`),
+English when there is none, and jupyterquiz's own words ("Correct!", "Incorrect -- try
+again.", "Type numeric answer here:") in that language too. Edit a translation with::
+
+    python -m nnbook.page.quiz decode code/nnbook/page/quizzes/zh_CN/backprop.json > /tmp/zh.json
+    python -m nnbook.page.quiz encode /tmp/zh.json --out code/nnbook/page/quizzes/zh_CN/backprop.json
 """
 
 from __future__ import annotations
@@ -32,6 +42,8 @@ import sys
 import zlib
 from pathlib import Path
 from typing import Any
+
+from nnbook.i18n import N_, _, get_language
 
 from . import encoding
 
@@ -152,7 +164,14 @@ def validate(questions: Any) -> None:
                 raise ValueError(f"{where}: no numeric answer is marked correct")
 
 
-def quiz_path(slug: str) -> Path:
+def quiz_path(slug: str, lang: str | None = None) -> Path:
+    """The quiz file of ``slug`` in ``lang`` (default: the current language); the English
+    file when that language has none."""
+    lang = get_language() if lang is None else lang
+    if lang != "en":
+        translated = QUIZ_DIR / lang / f"{slug}.json"
+        if translated.exists():
+            return translated
     return QUIZ_DIR / f"{slug}.json"
 
 
@@ -161,9 +180,38 @@ def available() -> list[str]:
     return sorted(p.stem for p in QUIZ_DIR.glob("*.json"))
 
 
-def load_questions(slug: str) -> list:
-    """The plain questions of a chapter's quiz (decoded)."""
-    path = quiz_path(slug)
+def languages() -> list[str]:
+    """The languages that have translated quizzes (folders of ``quizzes/``), e.g. ``["zh_CN"]``."""
+    return sorted(p.name for p in QUIZ_DIR.iterdir() if p.is_dir() and any(p.glob("*.json")))
+
+
+def structure(questions: list) -> list:
+    """What a translation must keep: per question its type and precision, per answer its
+    type, correctness and numbers (value, range) — everything but the words."""
+    out = []
+    for q in questions:
+        answers = [(a.get("type"), a.get("correct"), a.get("value"),
+                    tuple(a["range"]) if "range" in a else None, "feedback" in a) for a in q["answers"]]
+        out.append((q["type"], q.get("precision"), answers))
+    return out
+
+
+def words(questions: list) -> list[str]:
+    """Every text a reader reads in a quiz: questions, answer options and feedback."""
+    out = []
+    for q in questions:
+        out.append(q["question"])
+        for a in q["answers"]:
+            if isinstance(a.get("answer"), str) and q["type"] != "numeric":
+                out.append(a["answer"])
+            if "feedback" in a:
+                out.append(a["feedback"])
+    return out
+
+
+def load_questions(slug: str, lang: str | None = None) -> list:
+    """The plain questions of a chapter's quiz (decoded), in ``lang`` (default: current)."""
+    path = quiz_path(slug, lang)
     if not path.exists():
         import difflib
 
@@ -219,7 +267,7 @@ _A11Y_JS = r"""(function () {
   function plain(el) {
     var c = el.cloneNode(true);
     c.querySelectorAll('mjx-container').forEach(function (m) { m.remove(); });
-    return /[A-Za-z0-9]{2,}/.test(c.textContent.replace(/\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$/g, ''));
+    return /[A-Za-z0-9]{2,}|[\u3400-\u9fff]/.test(c.textContent.replace(/\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$/g, ''));
   }
   function patch(root) {
     var qs = root.querySelectorAll('.Quiz:not([data-nnb-a11y])');
@@ -237,7 +285,7 @@ _A11Y_JS = r"""(function () {
       }
       var field = q.querySelector('input.Input-text'), label = q.querySelector('label.InpLabel');
       if (field) {
-        if (label) label.htmlFor = field.id; else field.setAttribute('aria-label', 'answer');
+        if (label) label.htmlFor = field.id; else field.setAttribute('aria-label', %(answer)s);
         if (qn) field.setAttribute('aria-describedby', qn.id);
         field.setAttribute('autocomplete', 'off');
       }
@@ -260,7 +308,7 @@ _A11Y_JS = r"""(function () {
 
 
 def quiz_html(slug: str) -> tuple[str, str]:
-    """The hidden element with the encoded questions, and its element id."""
+    """The hidden element with the encoded questions (of the current language), and its element id."""
     path = quiz_path(slug)
     shipped = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
     if shipped is None:
@@ -306,11 +354,34 @@ def quiz(slug: str, *, shuffle_answers: bool = True, num: int | None = None, **k
     state = random.getstate()
     random.seed(zlib.crc32(element.encode()))
     try:
-        with _own_mathjax():
+        with _own_mathjax(_ui_words()):
             display_quiz("#" + element, shuffle_answers=shuffle_answers, **kwargs)
     finally:
         random.setstate(state)
-    display(Javascript(_A11Y_JS % {"element": element}))
+    display(Javascript(_A11Y_JS % {"element": element, "answer": json.dumps(_("answer"))}))
+
+
+#: jupyterquiz's own words (string literals of its scripts), shown in the reader's language.
+_JQ_WORDS = ('"Correct!"', '"Incorrect -- try again."', '"Incorrect. Try again."', '"Correct"',
+             '"Type numeric answer here:"', '"Type your answer here:"')
+
+
+def _ui_words() -> dict:
+    """``{JavaScript literal: translated literal}`` for jupyterquiz's words (empty in English)."""
+    if get_language() == "en":
+        return {}
+    out = {}
+    for literal in _JQ_WORDS:
+        text = json.loads(literal)
+        translated = _(text)
+        if translated != text:
+            out[literal] = json.dumps(translated, ensure_ascii=False)
+    return out
+
+
+# The words of jupyterquiz's scripts, marked for the catalogue (see _JQ_WORDS).
+_MARKED = (N_("Correct!"), N_("Incorrect -- try again."), N_("Incorrect. Try again."), N_("Correct"),
+           N_("Type numeric answer here:"), N_("Type your answer here:"))
 
 
 # jupyterquiz typesets its questions and feedback with ``MathJax.typeset`` (MathJax 3) or
@@ -354,15 +425,25 @@ var MathJax = (function () {
 
 
 class _own_mathjax:
-    """While jupyterquiz displays a quiz: its script wrapped with the MathJax stand-in."""
+    """While jupyterquiz displays a quiz: its script wrapped with the MathJax stand-in, and its
+    words (``{JavaScript literal: replacement}``, see :func:`_ui_words`) replaced."""
+
+    def __init__(self, words: dict | None = None):
+        self.words = dict(words or {})
 
     def __enter__(self):
         from jupyterquiz.dynamic import display as shown
 
         self._module, self._original = shown, shown.Javascript
-        original = self._original
-        shown.Javascript = lambda data=None, *a, **k: original(
-            "(function () {\n" + _MATHJAX_STAND_IN + "\n" + (data or "") + "\n})();\n", *a, **k)
+        original, words = self._original, self.words
+
+        def wrapped(data=None, *a, **k):
+            script = data or ""
+            for literal, replacement in words.items():
+                script = script.replace(literal, replacement)
+            return original("(function () {\n" + _MATHJAX_STAND_IN + "\n" + script + "\n})();\n", *a, **k)
+
+        shown.Javascript = wrapped
         return self
 
     def __exit__(self, *exc):
@@ -377,7 +458,8 @@ def _encode_file(src: Path, out: Path | None) -> Path:
     data = json.loads(src.read_text(encoding="utf-8"))
     questions = decode_questions(data)
     slug = (out or src).stem
-    target = out or (src if src.parent.resolve() == QUIZ_DIR.resolve() else quiz_path(slug))
+    shipped_dirs = {QUIZ_DIR.resolve(), *(d.resolve() for d in QUIZ_DIR.iterdir() if d.is_dir())}
+    target = out or (src if src.parent.resolve() in shipped_dirs else QUIZ_DIR / f"{slug}.json")
     target.write_text(json.dumps(encode_questions(questions, slug), indent=1) + "\n", encoding="utf-8")
     return target
 
@@ -391,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="output file (one input only); default: nnbook/page/quizzes/<slug>.json")
     p = sub.add_parser("decode", help="print the plain JSON of a quiz")
     p.add_argument("slug_or_file")
+    p.add_argument("--lang", help="the language of a slug's quiz (default: NNBOOK_LANG or English), e.g. zh")
     sub.add_parser("check", help="validate every quiz file and check that it is encoded")
     sub.add_parser("list", help="list the quiz slugs")
     args = parser.parse_args(argv)
@@ -404,21 +487,36 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "decode":
         path = Path(args.slug_or_file)
         data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        questions = decode_questions(data) if data is not None else load_questions(args.slug_or_file)
+        if data is not None:
+            questions = decode_questions(data)
+        else:
+            from nnbook.i18n import _normalise
+
+            lang = _normalise(args.lang) if args.lang else None
+            questions = load_questions(args.slug_or_file, lang)
         print(json.dumps(questions, indent=2, ensure_ascii=False))
         return 0
     if args.command == "check":
         bad = 0
-        for slug in available():
-            try:
-                raw = json.loads(quiz_path(slug).read_text(encoding="utf-8"))
-                if isinstance(raw, list) or raw.get("format") != FORMAT:
-                    raise ValueError("plain JSON or an old format: run `python -m nnbook.page.quiz encode` on it")
-                validate(decode_questions(raw))
-                print(f"ok      {slug}")
-            except (ValueError, KeyError) as exc:
-                bad += 1
-                print(f"FAILED  {slug}: {exc}")
+        for lang in ["en", *languages()]:
+            for slug in available():
+                path = QUIZ_DIR / f"{slug}.json" if lang == "en" else QUIZ_DIR / lang / f"{slug}.json"
+                name = slug if lang == "en" else f"{lang}/{slug}"
+                try:
+                    if not path.exists():
+                        raise ValueError(f"no {lang} quiz: write {path} (the English questions, translated)")
+                    raw = json.loads(path.read_text(encoding="utf-8"))
+                    if isinstance(raw, list) or raw.get("format") != FORMAT:
+                        raise ValueError("plain JSON or an old format: run `python -m nnbook.page.quiz encode` on it")
+                    questions = decode_questions(raw)
+                    validate(questions)
+                    if lang != "en" and structure(questions) != structure(load_questions(slug, "en")):
+                        raise ValueError("not the English quiz's questions (types, answers, correctness, "
+                                         "numbers or order differ): translate only the words")
+                    print(f"ok      {name}")
+                except (ValueError, KeyError) as exc:
+                    bad += 1
+                    print(f"FAILED  {name}: {exc}")
         return 1 if bad else 0
     if args.command == "list":
         print("\n".join(available()))

@@ -17,6 +17,7 @@ Commands (``python -m nnbook.publish.catalogues ...``; ``make catalogues`` runs 
     export PAGE FILE         the untranslated and fuzzy messages of PAGE, numbered, for a translator
     import PAGE FILE         the translator's file back into the catalogue (validated)
     drop-obsolete [PAGE ...] remove obsolete entries (after their text moved to a new message)
+    tidy [PAGE ...]          remove ``# glossary:`` exception comments the check no longer needs
 
 The translator's file: for each message ``=== <number>`` on a line of its own, then the
 Chinese text (one or more lines, up to the next ``===`` line). Lines starting with ``#`` before
@@ -355,6 +356,27 @@ def _is_cjk(ch: str) -> bool:
     return "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\u3000" <= ch <= "\u303f"
 
 
+def tidy(page: str) -> int:
+    """Remove ``glossary:`` exception comments the check no longer needs; returns how many."""
+    cat = load(page)
+    removed = 0
+    for entry in cat:
+        if entry.obsolete or not entry.tcomment or "glossary:" not in entry.tcomment:
+            continue
+        missing = {m.split(" → ")[0] for m in glossary_misses(entry.msgid, entry.msgstr)}
+        kept = []
+        for line in entry.tcomment.splitlines():
+            m = _EXCEPTION.search(line)
+            if m and m.group(1).strip().lower() not in missing:
+                removed += 1
+                continue
+            kept.append(line)
+        entry.tcomment = "\n".join(kept)
+    if removed:
+        cat.save(str(catalogue_path(page)))
+    return removed
+
+
 def drop_obsolete(page: str) -> int:
     cat = load(page)
     gone = [e for e in cat if e.obsolete]
@@ -422,6 +444,8 @@ def main(argv=None) -> int:
     p.add_argument("--force", action="store_true", help="store translations with problems too")
     p = sub.add_parser("drop-obsolete")
     p.add_argument("pages", nargs="*")
+    p = sub.add_parser("tidy", help="remove glossary exception comments that are no longer needed")
+    p.add_argument("pages", nargs="*")
     args = parser.parse_args(argv)
 
     if args.command == "update":
@@ -445,6 +469,10 @@ def main(argv=None) -> int:
         left = problems(Path(args.page).stem)
         print(f"{len(report)} problem(s) in the file; {len(left)} left in the catalogue")
         return 1 if report else 0
+    if args.command == "tidy":
+        for page in args.pages or pages():
+            print(f"{page}: {tidy(Path(page).stem)} unneeded glossary exception comments removed")
+        return 0
     if args.command == "drop-obsolete":
         for page in args.pages or pages():
             print(f"{page}: {drop_obsolete(Path(page).stem)} obsolete entries removed")

@@ -18,6 +18,7 @@ from typing import Tuple
 
 import sympy as sp
 
+from ..i18n import _, get_language
 from .functions import Logistic, a
 from .proofs import is_zero
 
@@ -71,6 +72,21 @@ class Derivation:
     def markdown(self) -> str:
         """The title and the steps as Markdown with one ``$$`` block."""
         return f"**{self.title}**\n\n$$\n{self.latex()}\n$$\n"
+
+
+def _per_language(func):
+    """``functools.lru_cache`` per language: a derivation's titles and notes are in the
+    reader's language (:mod:`nnbook.i18n`), so each language keeps its own copy."""
+    @functools.lru_cache(maxsize=None)
+    def cached(lang, *args, **kwargs):
+        return func(*args, **kwargs)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return cached(get_language(), *args, **kwargs)
+
+    wrapper.cache_clear = cached.cache_clear
+    return wrapper
 
 
 def _dot_symbols(prefix, K, **assumptions):
@@ -135,7 +151,7 @@ class SoftmaxCEDelta:
                 + sp.latex(sp.Matrix(self.delta).T) + r",\quad K = %d$$" % self.K)
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def softmax_ce_delta(K=10) -> SoftmaxCEDelta:
     """Derive δ_j = ∂E/∂a_j = y_j − t_j for E = −Σ_k t_k ln y_k, y = softmax(a), K classes.
 
@@ -162,7 +178,7 @@ def softmax_ce_delta(K=10) -> SoftmaxCEDelta:
     -------
     SoftmaxCEDelta
     """
-    K, av, _, soft = _softmax_setup(K)
+    K, av, _tv, soft = _softmax_setup(K)
     u = _dot_symbols("u", K, positive=True)
     tv = _dot_symbols("t", K, nonnegative=True)
     yv = _dot_symbols("y", K, positive=True)
@@ -213,7 +229,7 @@ def softmax_ce_delta(K=10) -> SoftmaxCEDelta:
 def _sum_kronecker(expr):
     """Σ_k f(k) δ_kj → f(j) (valid for 1 ≤ j ≤ K), wherever such a sum occurs."""
     def collapse(s):
-        f, (i, _, _) = s.function, s.limits[0]
+        f, (i, _lo, _hi) = s.function, s.limits[0]
         for d in f.atoms(sp.KroneckerDelta):
             if i in d.free_symbols:
                 other = d.args[0] if d.args[1] == i else d.args[1]
@@ -222,7 +238,7 @@ def _sum_kronecker(expr):
     return expr.replace(lambda e: isinstance(e, sp.Sum) and e.function.has(sp.KroneckerDelta), collapse)
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def softmax_ce_delta_general() -> Derivation:
     """The same derivation for a symbolic number of classes K (the structure of the proof).
 
@@ -263,13 +279,13 @@ def softmax_ce_delta_general() -> Derivation:
         Step(sp.Derivative(sp.Symbol("y_k"), sp.Symbol("a_j")), collapsed,
              r"$\sum_l e^{a_l}\delta_{lj} = e^{a_j}$"),
         Step(sp.Derivative(sp.Symbol("y_k"), sp.Symbol("a_j")), in_y, r"$e^{a_k} = y_k \sum_l e^{a_l}$"),
-        Step(sp.Symbol("E"), E, "cross-entropy"),
-        Step(delta, chain, "chain rule"),
+        Step(sp.Symbol("E"), E, _("cross-entropy")),
+        Step(delta, chain, _("chain rule")),
         Step(delta, factored, r"$\sum_k t_k\delta_{kj} = t_j$"),
         Step(delta, result, r"$\sum_k t_k = 1$"),
     )
     verified = sp.expand(in_y - jac) == 0 and sp.expand(result - (Y[j] - T[j])) == 0
-    return Derivation("δ = y − t for softmax and cross-entropy, K classes", steps, chain,
+    return Derivation(_("δ = y − t for softmax and cross-entropy, K classes"), steps, chain,
                       result, bool(verified))
 
 
@@ -280,7 +296,7 @@ def _case_setup(K, j):
     return K, av, S, soft
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def softmax_ce_delta_case_k_eq_j(K=10, j=1) -> Derivation:
     """The MNIST-lab lecture, 求导 δ⁽³⁾-1: one-hot t with t_j = 1, the derivative by a_j: δ_j = y_j − 1.
 
@@ -305,18 +321,18 @@ def softmax_ce_delta_case_k_eq_j(K=10, j=1) -> Derivation:
                 and _is_zero_rational_in_exp(derived - (soft[j - 1] - 1), av))
     E_sym, y_sym = sp.Symbol("E_n"), sp.Symbol(f"y_{j}")
     steps = (
-        Step(E_sym, -sp.log(y_sym), f"one-hot target, $t_{{{j}}} = 1$"),
+        Step(E_sym, -sp.log(y_sym), _("one-hot target, {t}").format(t=f"$t_{{{j}}} = 1$")),
         Step(sp.Derivative(E_sym, y_sym), sp.diff(-sp.log(yj), yj).subs(yj, y_sym), r"$(\ln x)' = 1/x$"),
-        Step(sp.Derivative(y_sym, aj), quotient, "quotient rule (SymPy)"),
-        Step(sp.Derivative(y_sym, aj), y_sym - y_sym ** 2, "proven equal"),
+        Step(sp.Derivative(y_sym, aj), quotient, _("quotient rule (SymPy)")),
+        Step(sp.Derivative(y_sym, aj), y_sym - y_sym ** 2, _("proven equal")),
         Step(sp.Symbol(f"delta_{j}"), sp.Mul(-1 / y_sym, y_sym - y_sym ** 2, evaluate=False),
-             "chain rule"),
+             _("chain rule")),
         Step(sp.Symbol(f"delta_{j}"), y_sym - 1, ""),
     )
-    return Derivation(f"The MNIST-lab lecture, case k = j (K = {K})", steps, derived, y_sym - 1, bool(verified))
+    return Derivation(_("The MNIST-lab lecture, case k = j (K = {K})").format(K=K), steps, derived, y_sym - 1, bool(verified))
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def softmax_ce_delta_case_k_ne_j(K=10, j=1, i=2) -> Derivation:
     """The MNIST-lab lecture, 求导 δ⁽³⁾-2: one-hot t with t_j = 1, the derivative by a_i, i ≠ j: δ_i = y_i.
 
@@ -341,17 +357,17 @@ def softmax_ce_delta_case_k_ne_j(K=10, j=1, i=2) -> Derivation:
                 and _is_zero_rational_in_exp(derived - soft[i - 1], av))
     E_sym, yj, yi = sp.Symbol("E_n"), sp.Symbol(f"y_{j}"), sp.Symbol(f"y_{i}")
     steps = (
-        Step(E_sym, -sp.log(yj), f"one-hot target, $t_{{{j}}} = 1$"),
+        Step(E_sym, -sp.log(yj), _("one-hot target, {t}").format(t=f"$t_{{{j}}} = 1$")),
         Step(sp.Derivative(E_sym, yj), -1 / yj, r"$(\ln x)' = 1/x$"),
-        Step(sp.Derivative(yj, ai), quotient, "quotient rule (SymPy)"),
-        Step(sp.Derivative(yj, ai), -yj * yi, "proven equal"),
-        Step(sp.Symbol(f"delta_{i}"), sp.Mul(-1 / yj, -yj * yi, evaluate=False), "chain rule"),
+        Step(sp.Derivative(yj, ai), quotient, _("quotient rule (SymPy)")),
+        Step(sp.Derivative(yj, ai), -yj * yi, _("proven equal")),
+        Step(sp.Symbol(f"delta_{i}"), sp.Mul(-1 / yj, -yj * yi, evaluate=False), _("chain rule")),
         Step(sp.Symbol(f"delta_{i}"), yi, ""),
     )
-    return Derivation(f"The MNIST-lab lecture, case k ≠ j (K = {K})", steps, derived, yi, bool(verified))
+    return Derivation(_("The MNIST-lab lecture, case k ≠ j (K = {K})").format(K=K), steps, derived, yi, bool(verified))
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def sigmoid_bce_delta() -> Derivation:
     """δ = ∂E/∂a = y − t for a logistic sigmoid output y = σ(a) and binary cross-entropy.
 
@@ -365,19 +381,19 @@ def sigmoid_bce_delta() -> Derivation:
     dE_dy = sp.factor(sp.together(sp.diff(E_y, y)))
     E_sym, a_sym = sp.Symbol("E"), a
     steps = (
-        Step(E_sym, E_y, "binary cross-entropy"),
+        Step(E_sym, E_y, _("binary cross-entropy")),
         Step(sp.Derivative(E_sym, a_sym), derived, r"SymPy, $y = \sigma(a)$"),
         Step(sp.Derivative(E_sym, y), dE_dy, ""),
         Step(sp.Derivative(y, a_sym), y * (1 - y), r"$\sigma' = \sigma(1 - \sigma)$"),
-        Step(sp.Symbol("delta"), sp.Mul(dE_dy, y * (1 - y), evaluate=False), "chain rule"),
+        Step(sp.Symbol("delta"), sp.Mul(dE_dy, y * (1 - y), evaluate=False), _("chain rule")),
         Step(sp.Symbol("delta"), y - t, ""),
     )
     verified = verified and sp.simplify(dE_dy * y * (1 - y) - (y - t)) == 0
-    return Derivation("δ = y − t for sigmoid and binary cross-entropy", steps, derived, y - t,
+    return Derivation(_("δ = y − t for sigmoid and binary cross-entropy"), steps, derived, y - t,
                       bool(verified))
 
 
-@functools.lru_cache(maxsize=None)
+@_per_language
 def identity_sse_delta(K=1) -> Derivation:
     """δ_k = ∂E/∂a_k = y_k − t_k for identity outputs y = a and E = ½ Σ_k (y_k − t_k)².
 
@@ -400,9 +416,9 @@ def identity_sse_delta(K=1) -> Derivation:
     E_sym = sp.Symbol("E")
     E_y = sp.Rational(1, 2) * sp.Add(*[(yk - tk) ** 2 for yk, tk in zip(yv, tv)])
     steps = (
-        Step(E_sym, E_y, "sum of squares"),
+        Step(E_sym, E_y, _("sum of squares")),
         Step(sp.Derivative(E_sym, av[0]), derived, "SymPy, $y = a$"),
         Step(sp.Symbol("delta" if K == 1 else "delta_1"), yv[0] - tv[0], ""),
     )
-    return Derivation("δ = y − t for identity outputs and the sum of squares", steps, derived,
+    return Derivation(_("δ = y − t for identity outputs and the sum of squares"), steps, derived,
                       yv[0] - tv[0], bool(verified))

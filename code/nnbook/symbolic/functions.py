@@ -26,8 +26,8 @@ beta = sp.Symbol("beta", positive=True)
 class Logistic(sp.Function):
     """The logistic sigmoid σ(x) = 1/(1 + e^{−x}) as a named SymPy function.
 
-    It prints as σ(x) (so a derivative can be shown as σ(a)(1 − σ(a)), as in lecture
-    002's table), differentiates to σ(1 − σ), rewrites to ``1/(1 + exp(-x))`` with
+    It prints as σ(x) (so a derivative can be shown as σ(a)(1 − σ(a)), as in the
+    ECNU lecture's table), differentiates to σ(1 − σ), rewrites to ``1/(1 + exp(-x))`` with
     ``expr.rewrite(sympy.exp)`` and evaluates numerically (``evalf``, :func:`to_numpy`).
     """
 

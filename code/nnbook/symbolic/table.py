@@ -13,6 +13,7 @@ from typing import List, NamedTuple
 
 import sympy as sp
 
+from ..i18n import _
 from .expressions import NAMES, _activation, _derivative, _key, _nice, _params, _simplified
 from .proofs import is_zero
 
@@ -110,7 +111,7 @@ def derivative_table_latex(columns=("h", "nice", "d2h_nice"), names=NAMES) -> st
     str, without surrounding ``$$``.
     """
     columns = _check_columns(tuple(columns))
-    head = " & ".join([r"\text{activation}"] + [_COLUMNS[c] for c in columns])
+    head = " & ".join([r"\text{%s}" % _("activation")] + [_COLUMNS[c] for c in columns])
     lines = [r"\begin{array}{l" + "l" * len(columns) + "}", head + r" \\ \hline"]
     for row in derivative_table(names):
         cells = [r"\text{%s}" % TITLES[row.name]] + [sp.latex(getattr(row, c)) for c in columns]
@@ -127,8 +128,8 @@ def derivative_table_markdown(columns=("h", "nice", "d2h_nice"), names=NAMES, ch
     nice) == 0`` was proven for h' and h''.
     """
     columns = _check_columns(tuple(columns))
-    head = ["activation"] + (["讲义名称"] if chinese else []) + [f"${_COLUMNS[c]}$" for c in columns]
-    head.append("proven")
+    head = [_("activation")] + (["讲义名称"] if chinese else []) + [f"${_COLUMNS[c]}$" for c in columns]
+    head.append(_("proven"))
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in derivative_table(names):
         cells = [TITLES[row.name]] + ([row.chinese] if chinese else [])
@@ -142,8 +143,8 @@ def derivative_table_html(columns=("h", "nice", "d2h_nice"), names=NAMES, chines
     r"""The derivative table as an HTML ``<table>`` with ``\(...\)`` math (for MathJax)."""
     import html
     columns = _check_columns(tuple(columns))
-    head = ["activation"] + (["讲义名称"] if chinese else []) + [rf"\({_COLUMNS[c]}\)" for c in columns]
-    head.append("proven")
+    head = [_("activation")] + (["讲义名称"] if chinese else []) + [rf"\({_COLUMNS[c]}\)" for c in columns]
+    head.append(_("proven"))
     out = ["<table class='nnbook-derivative-table'>",
            "<tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"]
     for row in derivative_table(names):

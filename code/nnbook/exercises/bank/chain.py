@@ -10,6 +10,7 @@ import sympy as sp
 from nnbook import activations
 from nnbook import graph as G
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.i18n import N_
 
 CHAPTER = 9
 
@@ -45,7 +46,7 @@ def _gate_grading(rng):
 function_exercise(
     id="chain.local-gradients",
     chapter=CHAPTER,
-    title="The local rules of the ECNU lecture's gates",
+    title=N_("The local rules of the ECNU lecture's gates"),
     points=3,
     name="gate_gradients",
     reference=G.local_derivatives,
@@ -53,23 +54,23 @@ function_exercise(
     grading_cases=_gate_grading,
     mistakes=[
         (_with_wrong("mul", lambda v, c: (v[0], v[1])),
-         "Multiply gate: the derivative of x·x′ with respect to x is the *other* input x′ "
-         "(and with respect to x′ it is x). You returned each input's own value."),
+         N_("Multiply gate: the derivative of x·x′ with respect to x is the *other* input x′ "
+            "(and with respect to x′ it is x). You returned each input's own value.")),
         (_with_wrong("scale", lambda v, c: (1.0,)),
-         "Scale gate a·x: the constant factor stays, d(ax)/dx = a, not 1."),
+         N_("Scale gate a·x: the constant factor stays, d(ax)/dx = a, not 1.")),
         (_with_wrong("offset", lambda v, c: (c,)),
-         "Offset gate c + x: an added constant disappears when differentiating, d(c + x)/dx = 1."),
+         N_("Offset gate c + x: an added constant disappears when differentiating, d(c + x)/dx = 1.")),
         (_with_wrong("exp", lambda v, c: (v[0] * math.exp(v[0] - 1),)),
-         "Exp gate: eˣ is not a power of x; the power rule does not apply. d(eˣ)/dx = eˣ."),
+         N_("Exp gate: eˣ is not a power of x; the power rule does not apply. d(eˣ)/dx = eˣ.")),
         (_with_wrong("inv", lambda v, c: (1.0 / v[0] ** 2,)),
-         "Sign error in the 1/x gate: d(1/x)/dx = −1/x² (the ECNU lecture: −1/1.37² · 1.00 = −0.53)."),
+         N_("Sign error in the 1/x gate: d(1/x)/dx = −1/x² (the ECNU lecture: −1/1.37² · 1.00 = −0.53).")),
         (_with_wrong("sigmoid", lambda v, c: (v[0] * (1 - v[0]),)),
-         "Sigmoid gate: the shortcut is σ(x)(1 − σ(x)) with σ evaluated at the input x; you used x(1 − x)."),
+         N_("Sigmoid gate: the shortcut is σ(x)(1 − σ(x)) with σ evaluated at the input x; you used x(1 − x).")),
     ],
     hints=[
-        "Return a tuple with one number per input: two for add and mul, one for the others.",
-        "The constant of scale and offset arrives as const.",
-        "For the sigmoid gate compute s = 1/(1 + exp(−x)) first.",
+        N_("Return a tuple with one number per input: two for add and mul, one for the others."),
+        N_("The constant of scale and offset arrives as const."),
+        N_("For the sigmoid gate compute s = 1/(1 + exp(−x)) first."),
     ],
 )
 
@@ -100,7 +101,7 @@ def _sigb_grading(rng):
 function_exercise(
     id="chain.sigmoid-backward",
     chapter=CHAPTER,
-    title="Backward through a sigmoid gate",
+    title=N_("Backward through a sigmoid gate"),
     points=2,
     name="sigmoid_backward",
     reference=sigmoid_backward_reference,
@@ -108,15 +109,15 @@ function_exercise(
     grading_cases=_sigb_grading,
     mistakes=[
         (lambda a, up: _sig(a) * (1 - _sig(a)),
-         "You returned the local derivative only: multiply by the upstream gradient (chain rule: upstream × local)."),
+         N_("You returned the local derivative only: multiply by the upstream gradient (chain rule: upstream × local).")),
         (lambda a, up: up * a * (1 - a),
-         "σ(1 − σ) needs σ(a), the gate's output, not the input a: compute s = σ(a) first."),
+         N_("σ(1 − σ) needs σ(a), the gate's output, not the input a: compute s = σ(a) first.")),
         (lambda a, up: up * _sig(a),
-         "σ'(a) = σ(a)(1 − σ(a)); the factor (1 − σ(a)) is missing."),
+         N_("σ'(a) = σ(a)(1 − σ(a)); the factor (1 − σ(a)) is missing.")),
         (lambda a, up: -up * _sig(a) * (1 - _sig(a)),
-         "Sign error: σ is increasing, so its local derivative σ(1 − σ) is positive."),
+         N_("Sign error: σ is increasing, so its local derivative σ(1 − σ) is positive.")),
     ],
-    hints=["Compute s = 1 / (1 + np.exp(-a)) and return upstream * s * (1 - s)."],
+    hints=[N_("Compute s = 1 / (1 + np.exp(-a)) and return upstream * s * (1 - s).")],
 )
 
 
@@ -143,7 +144,7 @@ def _practice_local_only():
 value_exercise(
     id="chain.graph-backward",
     chapter=CHAPTER,
-    title="Fill in the backward pass of a graph",
+    title=N_("Fill in the backward pass of a graph"),
     points=3,
     name="practice_grads",
     answer=lambda: _practice("grad"),
@@ -151,15 +152,15 @@ value_exercise(
     atol=1e-6,
     mistakes=[
         (lambda: -_practice("grad"),
-         "Every sign is flipped: the 1/x gate's local derivative is −1/x², negative, and it multiplies every gradient below it."),
+         N_("Every sign is flipped: the 1/x gate's local derivative is −1/x², negative, and it multiplies every gradient below it.")),
         (_practice_local_only,
-         "These are the local derivatives alone. Each edge carries upstream × local: multiply by the gradient arriving at the gate's output."),
+         N_("These are the local derivatives alone. Each edge carries upstream × local: multiply by the gradient arriving at the gate's output.")),
         (lambda: _practice("value"),
-         "These are the forward values on the edges; the exercise asks for the gradients ∂f/∂(edge) flowing backward."),
+         N_("These are the forward values on the edges; the exercise asks for the gradients ∂f/∂(edge) flowing backward.")),
     ],
     hints=[
-        "Start at the output: ∂f/∂f = 1. The 1/x gate sends back 1 · (−1/s²) with s = 4.",
-        "An add gate passes the gradient unchanged to both inputs; exp multiplies by e^z; a multiply gate swaps its inputs.",
+        N_("Start at the output: ∂f/∂f = 1. The 1/x gate sends back 1 · (−1/s²) with s = 4."),
+        N_("An add gate passes the gradient unchanged to both inputs; exp multiplies by e^z; a multiply gate swaps its inputs."),
     ],
 )
 
@@ -169,23 +170,23 @@ value_exercise(
 choice_exercise(
     id="chain.gate-roles",
     chapter=CHAPTER,
-    title="What a multiply gate sends back",
+    title=N_("What a multiply gate sends back"),
     points=1,
     name="mul_gate_choice",
     options=[
-        "the upstream gradient times x′, the other input",
-        "the upstream gradient times x, its own input",
-        "the upstream gradient, unchanged",
-        "the upstream gradient times the gate's output x·x′",
+        N_("the upstream gradient times x′, the other input"),
+        N_("the upstream gradient times x, its own input"),
+        N_("the upstream gradient, unchanged"),
+        N_("the upstream gradient times the gate's output x·x′"),
     ],
     answer="nnb2:QB1J8rhHjWTRaZFZSGeJ",
     explanations={
-        0: "∂(x·x′)/∂x = x′: the multiply gate 'swaps' its inputs on the way back.",
-        1: "That would be ∂(x²/2)/∂x. For x·x′ the derivative by x is the other factor x′.",
-        2: "That is the add gate x + x′, whose local derivatives are 1 and 1.",
-        3: "The output value is what goes forward; the backward factor is a derivative.",
+        0: N_("∂(x·x′)/∂x = x′: the multiply gate 'swaps' its inputs on the way back."),
+        1: N_("That would be ∂(x²/2)/∂x. For x·x′ the derivative by x is the other factor x′."),
+        2: N_("That is the add gate x + x′, whose local derivatives are 1 and 1."),
+        3: N_("The output value is what goes forward; the backward factor is a derivative."),
     },
-    hints=["Differentiate x·x′ with respect to x, holding x′ fixed."],
+    hints=[N_("Differentiate x·x′ with respect to x, holding x′ fixed.")],
 )
 
 
@@ -203,18 +204,18 @@ def _slope(expr):
 value_exercise(
     id="chain.composite",
     chapter=CHAPTER,
-    title="The chain rule at a point",
+    title=N_("The chain rule at a point"),
     points=1,
     name="composite_slope",
     answer=lambda: _slope(sp.diff(_f(_g(_x)), _x)),
     rtol=1e-9,
     mistakes=[
         (lambda: _slope(sp.diff(_f(_x), _x).subs(_x, _g(_x))),
-         "That is f'(g(2)) alone: the inner derivative g'(2) = 3 is missing."),
+         N_("That is f'(g(2)) alone: the inner derivative g'(2) = 3 is missing.")),
         (lambda: _slope(sp.diff(_f(_x), _x) * sp.diff(_g(_x), _x)),
-         "You evaluated f' at x = 2 instead of at g(2) = 9: h'(x) = f'(g(x)) g'(x)."),
+         N_("You evaluated f' at x = 2 instead of at g(2) = 9: h'(x) = f'(g(x)) g'(x).")),
         (lambda: _slope(_f(_g(_x))),
-         "That is the value h(2) = g(2)², not its derivative."),
+         N_("That is the value h(2) = g(2)², not its derivative.")),
     ],
-    hints=["h'(x) = f'(g(x)) · g'(x) with f'(u) = 2u and g'(x) = 3.", "g(2) = 9."],
+    hints=[N_("h'(x) = f'(g(x)) · g'(x) with f'(u) = 2u and g'(x) = 3."), N_("g(2) = 9.")],
 )

@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
 from nnbook.gradcheck import central_difference
+from nnbook.i18n import N_, _
 
 CHAPTER = 13
 
@@ -60,23 +61,23 @@ def _forward_gradient(f, w, eps):
 function_exercise(
     id="efficiency.central-gradient",
     chapter=CHAPTER,
-    title="A central-difference gradient",
+    title=N_("A central-difference gradient"),
     points=2,
     name="central_gradient",
     reference=_central_gradient_reference,
     public_cases=_cg_cases,
     grading_cases=_cg_grading,
     mistakes=[
-        (_forward_gradient, "That is the forward difference (f(w + εe_i) − f(w))/ε, error O(ε); the central "
-                            "difference uses f(w + εe_i) − f(w − εe_i)."),
+        (_forward_gradient, N_("That is the forward difference (f(w + εe_i) − f(w))/ε, error O(ε); the central "
+                               "difference uses f(w + εe_i) − f(w − εe_i).")),
         (lambda f, w, eps: 2 * central_difference(f, w, eps),
-         "Off by a factor 2: the two evaluations are 2ε apart, so divide by 2ε, not ε."),
+         N_("Off by a factor 2: the two evaluations are 2ε apart, so divide by 2ε, not ε.")),
         (lambda f, w, eps: np.full(len(w), (f(w + eps) - f(w - eps)) / (2 * eps)),
-         "You perturbed every weight at once (a derivative along (1, 1, ..., 1)); perturb one entry at a time, "
-         "with the unit vector e_i."),
+         N_("You perturbed every weight at once (a derivative along (1, 1, ..., 1)); perturb one entry at a time, "
+            "with the unit vector e_i.")),
     ],
-    hints=["Loop over i; build a step vector with eps in entry i and zeros elsewhere.",
-           "Use w + step and w - step (new arrays), never w[i] += eps on the argument itself."],
+    hints=[N_("Loop over i; build a step vector with eps in entry i and zeros elsewhere."),
+           N_("Use w + step and w - step (new arrays), never w[i] += eps on the argument itself.")],
 )
 
 
@@ -103,19 +104,19 @@ def _n_weights_only():
 value_exercise(
     id="efficiency.evaluations",
     chapter=CHAPTER,
-    title="How many evaluations?",
+    title=N_("How many evaluations?"),
     points=1,
     name="n_evaluations",
     answer=lambda: 2 * _W(),
     rtol=1e-9,
     mistakes=[
-        (lambda: _W(), "That is W, one evaluation per parameter; the central difference needs two, E(w ± εe_i)."),
-        (lambda: _W() + 1, "That is the count of a forward difference (W perturbed evaluations and E(w) once); "
-                           "the central difference needs E(w + εe_i) and E(w − εe_i) for every i."),
-        (lambda: 2 * _n_weights_only(), "The biases are parameters too: each needs its own two evaluations."),
-        (lambda: _W() ** 2, "W² is the number of *operations* (W evaluations of O(W) each), not of evaluations."),
+        (lambda: _W(), N_("That is W, one evaluation per parameter; the central difference needs two, E(w ± εe_i).")),
+        (lambda: _W() + 1, N_("That is the count of a forward difference (W perturbed evaluations and E(w) once); "
+                              "the central difference needs E(w + εe_i) and E(w − εe_i) for every i.")),
+        (lambda: 2 * _n_weights_only(), N_("The biases are parameters too: each needs its own two evaluations.")),
+        (lambda: _W() ** 2, N_("W² is the number of *operations* (W evaluations of O(W) each), not of evaluations.")),
     ],
-    hints=["Count the parameters: W = Σ_l n_l (n_{l−1} + 1).", "Two evaluations per parameter."],
+    hints=[N_("Count the parameters: W = Σ_l n_l (n_{l−1} + 1)."), N_("Two evaluations per parameter.")],
 )
 
 
@@ -136,23 +137,24 @@ def _best_step_goal(log10_eps):
     err = _forward_error(log10_eps)
     ok = err < 1e-7
     if ok:
-        return True, f"ε = 10^{log10_eps:.2f} ≈ {10.0 ** log10_eps:.1e}: relative error {err:.1e} < 1e-7."
-    where = "truncation error O(ε) dominates: make ε smaller" if log10_eps > -7.5 else \
-        "round-off ε_mach/ε dominates: make ε larger"
-    return False, (f"ε = 10^{log10_eps:.2f} ≈ {10.0 ** log10_eps:.1e}: relative error {err:.1e} "
-                   f"(goal < 1e-7); {where}.")
+        return True, _("ε = 10^{log:.2f} ≈ {eps:.1e}: relative error {err:.1e} < 1e-7.").format(
+            log=log10_eps, eps=10.0 ** log10_eps, err=err)
+    where = _("truncation error O(ε) dominates: make ε smaller") if log10_eps > -7.5 else \
+        _("round-off ε_mach/ε dominates: make ε larger")
+    return False, _("ε = 10^{log:.2f} ≈ {eps:.1e}: relative error {err:.1e} (goal < 1e-7); {where}.").format(
+        log=log10_eps, eps=10.0 ** log10_eps, err=err, where=where)
 
 
 slider_task(
     id="efficiency.best-step",
     solution="nnb2:YiE0xwv4vxKbgFW9rQMhjamsS1iFfxUcjMijiDRR",   # a setting that meets the goal
     chapter=CHAPTER,
-    title="The best step of a forward difference",
+    title=N_("The best step of a forward difference"),
     points=1,
     name="step_setting",
     sliders={"log10_eps": (-14.0, -1.0, 0.25, -2.0)},
     goal=_best_step_goal,
-    hints=["The forward difference is best near √ε_mach ≈ 1e-8.", "Look at the blue curve of the figure."],
+    hints=[N_("The forward difference is best near √ε_mach ≈ 1e-8."), N_("Look at the blue curve of the figure.")],
 )
 
 
@@ -161,21 +163,21 @@ slider_task(
 choice_exercise(
     id="efficiency.where-bug",
     chapter=CHAPTER,
-    title="Where is the bug?",
+    title=N_("Where is the bug?"),
     points=1,
     name="answer_where_bug",
     options=[
-        "in the output deltas δ^(3) = y − t",
-        "in the hidden-unit rule that computes δ^(2) from δ^(3)",
-        "in the hidden-unit rule that computes δ^(1) from δ^(2)",
-        "in the central differences: they cannot be trusted for the lower layers",
+        N_("in the output deltas δ^(3) = y − t"),
+        N_("in the hidden-unit rule that computes δ^(2) from δ^(3)"),
+        N_("in the hidden-unit rule that computes δ^(1) from δ^(2)"),
+        N_("in the central differences: they cannot be trusted for the lower layers"),
     ],
     answer="nnb2:kp4rTGxqpKc5cmnZaA",
     explanations={
-        0: "Then W^(3) and b^(3), computed from δ^(3), would be wrong too — they are right.",
-        1: "Right: layer 3 is correct, layer 2 is the first wrong one, and layer 1 inherits the error through the recursion.",
-        2: "Then layer 2 (computed from δ^(2)) would still be right; only layer 1 would be wrong.",
-        3: "Central differences are independent of backprop and accurate to about 1e-10 here; the check itself is fine.",
+        0: N_("Then W^(3) and b^(3), computed from δ^(3), would be wrong too — they are right."),
+        1: N_("Right: layer 3 is correct, layer 2 is the first wrong one, and layer 1 inherits the error through the recursion."),
+        2: N_("Then layer 2 (computed from δ^(2)) would still be right; only layer 1 would be wrong."),
+        3: N_("Central differences are independent of backprop and accurate to about 1e-10 here; the check itself is fine."),
     },
-    hints=["Read the table from the output layer down, the way the backward pass runs."],
+    hints=[N_("Read the table from the output layer down, the way the backward pass runs.")],
 )

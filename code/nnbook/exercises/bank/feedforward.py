@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.i18n import N_
 from nnbook.networks import MLP
 
 CHAPTER = 3
@@ -34,7 +35,7 @@ def _forward_reference(X, W1, b1, W2, b2):
 function_exercise(
     id="feedforward.forward",
     chapter=CHAPTER,
-    title="The forward pass of a two-layer network",
+    title=N_("The forward pass of a two-layer network"),
     points=2,
     name="two_layer_forward",
     reference=_forward_reference,
@@ -44,20 +45,20 @@ function_exercise(
                                _weights(rng, 10, 7, 3, N=20), _weights(rng, 2, 16, 1, N=50)],
     mistakes=[
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1 + b1) @ W2 + b2,
-         "Transposed weights: W1 is (M, D) with row j holding the weights w_ji into hidden unit j, "
-         "so the net inputs of a batch are X @ W1.T (the DLSys lecture's X W_1 stores the transpose)."),
+         N_("Transposed weights: W1 is (M, D) with row j holding the weights w_ji into hidden unit j, "
+            "so the net inputs of a batch are X @ W1.T (the DLSys lecture's X W_1 stores the transpose).")),
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1.T) @ W2.T + b2,
-         "The hidden biases w_j0 = b1 are missing from the net inputs a_j."),
+         N_("The hidden biases w_j0 = b1 are missing from the net inputs a_j.")),
         (lambda X, W1, b1, W2, b2: np.tanh(X @ W1.T + b1) @ W2.T,
-         "The output biases w_k0 = b2 are missing."),
+         N_("The output biases w_k0 = b2 are missing.")),
         (lambda X, W1, b1, W2, b2: (X @ W1.T + b1) @ W2.T + b2,
-         "The activation is missing: the hidden units output z_j = tanh(a_j), not a_j."),
+         N_("The activation is missing: the hidden units output z_j = tanh(a_j), not a_j.")),
         (lambda X, W1, b1, W2, b2: np.tanh(np.tanh(X @ W1.T + b1) @ W2.T + b2),
-         "The outputs are linear here (regression): no tanh on the output units."),
+         N_("The outputs are linear here (regression): no tanh on the output units.")),
     ],
     hints=[
-        "First layer for all samples at once: A1 = X @ W1.T + b1, shape (N, M).",
-        "Then Z = np.tanh(A1), and the outputs Z @ W2.T + b2.",
+        N_("First layer for all samples at once: A1 = X @ W1.T + b1, shape (N, M)."),
+        N_("Then Z = np.tanh(A1), and the outputs Z @ W2.T + b2."),
     ],
 )
 
@@ -76,7 +77,7 @@ def _collapse_reference(W1, b1, W2, b2):
 function_exercise(
     id="feedforward.collapse",
     chapter=CHAPTER,
-    title="Collapse a linear network",
+    title=N_("Collapse a linear network"),
     points=2,
     name="collapse",
     reference=_collapse_reference,
@@ -87,16 +88,16 @@ function_exercise(
     atol=1e-10,
     mistakes=[
         (lambda W1, b1, W2, b2: (W1 @ W2, W2 @ b1 + b2),
-         "Wrong order: the input passes W1 first, so y = W2 (W1 x + b1) + b2 and W = W2 @ W1."),
+         N_("Wrong order: the input passes W1 first, so y = W2 (W1 x + b1) + b2 and W = W2 @ W1.")),
         (lambda W1, b1, W2, b2: (W2 @ W1, b2),
-         "The hidden biases also pass through the second layer: b = W2 @ b1 + b2."),
+         N_("The hidden biases also pass through the second layer: b = W2 @ b1 + b2.")),
         (lambda W1, b1, W2, b2: (W2 @ W1, b1 + b2),
-         "b1 lives in the hidden layer; it reaches the outputs multiplied by W2: b = W2 @ b1 + b2."),
+         N_("b1 lives in the hidden layer; it reaches the outputs multiplied by W2: b = W2 @ b1 + b2.")),
         (lambda W1, b1, W2, b2: (W2 @ W1, W2 @ b1),
-         "The output biases b2 are missing: b = W2 @ b1 + b2."),
+         N_("The output biases b2 are missing: b = W2 @ b1 + b2.")),
     ],
-    hints=["Expand W2 (W1 x + b1) + b2 and collect the terms with x and the terms without.",
-           "Return a tuple: return W, b."],
+    hints=[N_("Expand W2 (W1 x + b1) + b2 and collect the terms with x and the terms without."),
+           N_("Return a tuple: return W, b.")],
 )
 
 
@@ -107,21 +108,21 @@ _SIZES = [784, 100, 50, 10]
 value_exercise(
     id="feedforward.n-params",
     chapter=CHAPTER,
-    title="Count the parameters",
+    title=N_("Count the parameters"),
     points=1,
     name="n_params_784",
     answer=lambda: MLP(_SIZES).n_params,
     rtol=0,
     mistakes=[
         (lambda: sum(p.size for p in MLP(_SIZES).W),
-         "That counts the weights only; every unit of layers 1..L also has a bias."),
+         N_("That counts the weights only; every unit of layers 1..L also has a bias.")),
         (lambda: sum(p.size for p in MLP(_SIZES).parameters()) - _SIZES[-1],
-         "Close: the output units have biases too."),
+         N_("Close: the output units have biases too.")),
         (lambda: sum(p.size for p in MLP(_SIZES).parameters()) + sum(_SIZES[:1]),
-         "The inputs have no biases: only the units that compute a net input do."),
+         N_("The inputs have no biases: only the units that compute a net input do.")),
     ],
-    hints=["Layer l has n_l (n_{l-1} + 1) parameters: n_l n_{l-1} weights and n_l biases.",
-           "Add the three layers: 784 → 100, 100 → 50, 50 → 10."],
+    hints=[N_("Layer l has n_l (n_{l-1} + 1) parameters: n_l n_{l-1} weights and n_l biases."),
+           N_("Add the three layers: 784 → 100, 100 → 50, 50 → 10.")],
 )
 
 
@@ -130,23 +131,23 @@ value_exercise(
 choice_exercise(
     id="feedforward.output-unit",
     chapter=CHAPTER,
-    title="The output unit for digits",
+    title=N_("The output unit for digits"),
     points=1,
     name="digits_output",
-    options=["identity (linear outputs)", "a logistic sigmoid on each output",
-             "softmax over the ten outputs", "tanh on each output", "ReLU on each output"],
+    options=[N_("identity (linear outputs)"), N_("a logistic sigmoid on each output"),
+             N_("softmax over the ten outputs"), N_("tanh on each output"), N_("ReLU on each output")],
     answer="nnb2:yBptz2YI7_hcQhx4DA",
     explanations={
-        0: "Linear outputs suit regression; class probabilities must be positive and sum to 1.",
-        1: "Independent sigmoids answer ten separate yes/no questions (several binary "
-           "classifications); a digit belongs to exactly one class.",
-        2: "Right: one class out of K — softmax gives a probability distribution over the ten "
-           "digits, and pairs with the cross-entropy error (chapter 12).",
-        3: "tanh outputs lie in (−1, 1): not probabilities.",
-        4: "ReLU outputs are unbounded and not normalised.",
+        0: N_("Linear outputs suit regression; class probabilities must be positive and sum to 1."),
+        1: N_("Independent sigmoids answer ten separate yes/no questions (several binary "
+              "classifications); a digit belongs to exactly one class."),
+        2: N_("Right: one class out of K — softmax gives a probability distribution over the ten "
+              "digits, and pairs with the cross-entropy error (chapter 12)."),
+        3: N_("tanh outputs lie in (−1, 1): not probabilities."),
+        4: N_("ReLU outputs are unbounded and not normalised."),
     },
-    hints=["The Nankai lecture lists the output activation for each task: regression, several binary "
-           "problems, multiclass."],
+    hints=[N_("The Nankai lecture lists the output activation for each task: regression, several binary "
+              "problems, multiclass.")],
 )
 
 
@@ -164,20 +165,20 @@ def _linear_rank():
 value_exercise(
     id="feedforward.linear-rank",
     chapter=CHAPTER,
-    title="A linear bottleneck",
+    title=N_("A linear bottleneck"),
     points=1,
     name="linear_rank",
     answer=_linear_rank,
     rtol=0,
     mistakes=[
-        (lambda: _LINEAR_SIZES[1], "The first hidden layer has 6 units, but every signal then passes "
-                                   "through the narrower second one."),
+        (lambda: _LINEAR_SIZES[1], N_("The first hidden layer has 6 units, but every signal then passes "
+                                      "through the narrower second one.")),
         (lambda: min(_LINEAR_SIZES[0], _LINEAR_SIZES[-1]),
-         "min(D, K) bounds the rank of any 8 × 10 matrix; the hidden layers bound it further: "
-         "rank(W3 W2 W1) ≤ min(rank W1, rank W2, rank W3)."),
-        (lambda: _LINEAR_SIZES[0], "W is 8 × 10, and every signal passes through the hidden layers: "
-                                   "the narrowest layer limits the rank."),
+         N_("min(D, K) bounds the rank of any 8 × 10 matrix; the hidden layers bound it further: "
+            "rank(W3 W2 W1) ≤ min(rank W1, rank W2, rank W3).")),
+        (lambda: _LINEAR_SIZES[0], N_("W is 8 × 10, and every signal passes through the hidden layers: "
+                                      "the narrowest layer limits the rank.")),
     ],
-    hints=["The equivalent matrix is W = W⁽³⁾ W⁽²⁾ W⁽¹⁾ with shapes (8, 4), (4, 6), (6, 10).",
-           "The rank of a product is at most the smallest rank of its factors."],
+    hints=[N_("The equivalent matrix is W = W⁽³⁾ W⁽²⁾ W⁽¹⁾ with shapes (8, 4), (4, 6), (6, 10)."),
+           N_("The rank of a product is at most the smallest rank of its factors.")],
 )

@@ -22,6 +22,7 @@ from nnbook.hessian import (
     woodbury_update,
 )
 from nnbook.hessian.pruning import obd_saliency, obs_saliency
+from nnbook.i18n import N_, _
 from nnbook.jacobian import output_unit_jacobian
 
 CHAPTER = 16
@@ -50,7 +51,7 @@ def _wood_grading(rng):
 function_exercise(
     id="hessian.woodbury-update",
     chapter=CHAPTER,
-    title="One Woodbury update",
+    title=N_("One Woodbury update"),
     points=2,
     name="woodbury_step",
     reference=woodbury_update,
@@ -58,22 +59,22 @@ function_exercise(
     grading_cases=_wood_grading,
     mistakes=[
         (lambda Hi, b: Hi - np.outer(Hi @ b, b @ Hi) / (b @ Hi @ b),
-         "The denominator is 1 + bᵀH⁻¹b: you left out the 1 (it comes from the identity in "
-         "(M + v vᵀ)⁻¹ = M⁻¹ − M⁻¹v vᵀM⁻¹ / (1 + vᵀM⁻¹v))."),
+         N_("The denominator is 1 + bᵀH⁻¹b: you left out the 1 (it comes from the identity in "
+            "(M + v vᵀ)⁻¹ = M⁻¹ − M⁻¹v vᵀM⁻¹ / (1 + vᵀM⁻¹v)).")),
         (lambda Hi, b: Hi + np.outer(Hi @ b, b @ Hi) / (1 + b @ Hi @ b),
-         "Sign error: adding b bᵀ to H makes H larger, so its inverse gets *smaller* — subtract the "
-         "correction."),
+         N_("Sign error: adding b bᵀ to H makes H larger, so its inverse gets *smaller* — subtract the "
+            "correction.")),
         (lambda Hi, b: Hi - np.outer(b, b) / (1 + b @ Hi @ b),
-         "The correction is (H⁻¹b)(bᵀH⁻¹), not b bᵀ: the new point's vector is seen through the "
-         "current inverse on both sides."),
+         N_("The correction is (H⁻¹b)(bᵀH⁻¹), not b bᵀ: the new point's vector is seen through the "
+            "current inverse on both sides.")),
         (lambda Hi, b: Hi - np.outer(Hi @ b, b @ Hi),
-         "You forgot to divide by 1 + bᵀH⁻¹b."),
+         N_("You forgot to divide by 1 + bᵀH⁻¹b.")),
     ],
     rtol=1e-9,
     atol=1e-11,
     hints=[
-        "Compute u = H⁻¹b once (Hinv @ b); since H⁻¹ is symmetric, bᵀH⁻¹ is the same vector.",
-        "np.outer(u, u) is the W × W matrix u uᵀ; b @ u is the number bᵀH⁻¹b.",
+        N_("Compute u = H⁻¹b once (Hinv @ b); since H⁻¹ is symmetric, bᵀH⁻¹ is the same vector."),
+        N_("np.outer(u, u) is the W × W matrix u uᵀ; b @ u is the number bᵀH⁻¹b."),
     ],
 )
 
@@ -100,7 +101,7 @@ def _r_grading(rng):
 function_exercise(
     id="hessian.r-forward",
     chapter=CHAPTER,
-    title="One layer of the forward R-pass",
+    title=N_("One layer of the forward R-pass"),
     points=2,
     name="r_forward",
     reference=r_forward_layer,
@@ -108,24 +109,24 @@ function_exercise(
     grading_cases=_r_grading,
     mistakes=[
         (lambda Z, RZ, W, V, c: Z @ V.T + c,
-         "You wrote the first-layer formula R{a_j} = Σ_i v_ji x_i. In a deeper layer the inputs z_i "
-         "depend on the weights too, so R{z_i} ≠ 0: add Σ_i w_ji R{z_i}."),
+         N_("You wrote the first-layer formula R{a_j} = Σ_i v_ji x_i. In a deeper layer the inputs z_i "
+            "depend on the weights too, so R{z_i} ≠ 0: add Σ_i w_ji R{z_i}.")),
         (lambda Z, RZ, W, V, c: RZ @ W.T + c,
-         "You left out Σ_i v_ji z_i: R{w} = v, so the product rule on w_ji z_i gives "
-         "v_ji z_i + w_ji R{z_i}."),
+         N_("You left out Σ_i v_ji z_i: R{w} = v, so the product rule on w_ji z_i gives "
+            "v_ji z_i + w_ji R{z_i}.")),
         (lambda Z, RZ, W, V, c: RZ @ W.T + Z @ V.T,
-         "You forgot c, the direction of the biases: a bias is a weight from a unit of value 1, "
-         "so it contributes R{b_j} = c_j."),
+         N_("You forgot c, the direction of the biases: a bias is a weight from a unit of value 1, "
+            "so it contributes R{b_j} = c_j.")),
         (lambda Z, RZ, W, V, c: RZ @ W + Z @ V + c,
-         "Transposed weights: W has shape (n, n_prev) with w_ji in row j, so the batch product is "
-         "Z @ W.T, as in the forward pass A = Z Wᵀ + b."),
+         N_("Transposed weights: W has shape (n, n_prev) with w_ji in row j, so the batch product is "
+            "Z @ W.T, as in the forward pass A = Z Wᵀ + b.")),
     ],
     rtol=1e-10,
     atol=1e-12,
     hints=[
-        "Apply R{·} = vᵀ∇ to a_j = Σ_i w_ji z_i + b_j with the product rule; R{w_ji} = v_ji and "
-        "R{b_j} = c_j.",
-        "In batch form the forward pass is A = Z Wᵀ + b; mirror it.",
+        N_("Apply R{·} = vᵀ∇ to a_j = Σ_i w_ji z_i + b_j with the product rule; R{w_ji} = v_ji and "
+           "R{b_j} = c_j."),
+        N_("In batch form the forward pass is A = Z Wᵀ + b; mirror it."),
     ],
 )
 
@@ -143,7 +144,7 @@ def _eigenvalues_answer():
 value_exercise(
     id="hessian.eigenvalues",
     chapter=CHAPTER,
-    title="Eigenvalues of a 2 × 2 Hessian",
+    title=N_("Eigenvalues of a 2 × 2 Hessian"),
     points=1,
     name="eigenvalues_H",
     answer=_eigenvalues_answer,
@@ -151,16 +152,16 @@ value_exercise(
     atol=1e-9,
     mistakes=[
         ("nnb1:bo5sW1InIcL3HYTDgkEHO_0XpZxl49Mw_A2T61Q03l8yVnGNh_aP9KhJebLCCzswXQ",
-         "Those are the diagonal entries H_11, H_22. They are the eigenvalues only when the "
-         "off-diagonal entries vanish; solve det(H − λI) = 0."),
+         N_("Those are the diagonal entries H_11, H_22. They are the eigenvalues only when the "
+            "off-diagonal entries vanish; solve det(H − λI) = 0.")),
         ("nnb1:bo5sW1InIcL3HYTDgkEHO_0XpZtl49M3_A2T61Q03l8yVnGNh_aP9KhJebLCC8cwXQ",
-         "Those are the diagonal entries, sorted. The off-diagonal 2 couples the weights: solve "
-         "det(H − λI) = (5 − λ)(2 − λ) − 4 = 0."),
+         N_("Those are the diagonal entries, sorted. The off-diagonal 2 couples the weights: solve "
+            "det(H − λI) = (5 − λ)(2 − λ) − 4 = 0.")),
         ("nnb1:bo5sW1InIcL3HYTDgkEHO_0XpZpl49M2_A2T61Q03l8yVnGNh_aP9KhJebLCCzcwXQ",
-         "Right values, wrong order: give them ascending, λ_1 ≤ λ_2."),
+         N_("Right values, wrong order: give them ascending, λ_1 ≤ λ_2.")),
     ],
-    hints=["det(H − λI) = (5 − λ)(2 − λ) − 2·2.",
-           "The sum of the eigenvalues is the trace (7), their product the determinant (6)."],
+    hints=[N_("det(H − λI) = (5 − λ)(2 − λ) − 2·2."),
+           N_("The sum of the eigenvalues is the trace (7), their product the determinant (6).")],
 )
 
 
@@ -169,29 +170,29 @@ value_exercise(
 choice_exercise(
     id="hessian.long-axis",
     chapter=CHAPTER,
-    title="The long axis of the contours",
+    title=N_("The long axis of the contours"),
     points=1,
     name="long_axis",
     options=[
-        "Along (2, 1), the eigenvector of the larger eigenvalue.",
-        "Along (1, −2), the eigenvector of the smaller eigenvalue.",
-        "Along the w_1 axis, the weight with the larger diagonal entry.",
-        "Along the w_2 axis, the weight with the smaller diagonal entry.",
+        N_("Along (2, 1), the eigenvector of the larger eigenvalue."),
+        N_("Along (1, −2), the eigenvector of the smaller eigenvalue."),
+        N_("Along the w_1 axis, the weight with the larger diagonal entry."),
+        N_("Along the w_2 axis, the weight with the smaller diagonal entry."),
     ],
     answer="nnb1:bo70Cdio3ImM",
     explanations={
-        0: "Along an eigenvector u_i the error rises as ½λ_i α², so the contour ΔE is reached at "
-           "α = √(2ΔE/λ_i): the *larger* eigenvalue gives the *shorter* axis.",
-        1: "Yes: the contour ΔE meets the eigenvector u_i at distance √(2ΔE/λ_i), longest for the "
-           "smallest λ. Here λ = 1 with u ∝ (1, −2) (check: H(1, −2)ᵀ = (1, −2)ᵀ), and the axes "
-           "have the ratio √(6/1).",
-        2: "The off-diagonal entries tilt the ellipse: its axes are the eigenvectors of H, not the "
-           "coordinate axes. And a larger curvature makes an axis shorter, not longer.",
-        3: "The ellipse is tilted by the off-diagonal entry 2: its axes are the eigenvectors of H, "
-           "not the coordinate axes.",
+        0: N_("Along an eigenvector u_i the error rises as ½λ_i α², so the contour ΔE is reached at "
+              "α = √(2ΔE/λ_i): the *larger* eigenvalue gives the *shorter* axis."),
+        1: N_("Yes: the contour ΔE meets the eigenvector u_i at distance √(2ΔE/λ_i), longest for the "
+              "smallest λ. Here λ = 1 with u ∝ (1, −2) (check: H(1, −2)ᵀ = (1, −2)ᵀ), and the axes "
+              "have the ratio √(6/1)."),
+        2: N_("The off-diagonal entries tilt the ellipse: its axes are the eigenvectors of H, not the "
+              "coordinate axes. And a larger curvature makes an axis shorter, not longer."),
+        3: N_("The ellipse is tilted by the off-diagonal entry 2: its axes are the eigenvectors of H, "
+              "not the coordinate axes."),
     },
-    hints=["The axes of the ellipses are the eigenvectors of H.",
-           "Along u_i, E − E(w*) = ½λ_i α²: where is that equal to a fixed ΔE?"],
+    hints=[N_("The axes of the ellipses are the eigenvectors of H."),
+           N_("Along u_i, E − E(w*) = ½λ_i α²: where is that equal to a fixed ΔE?")],
 )
 
 
@@ -245,7 +246,7 @@ def _diag_first_derivative_twice(d2E, d, W, A):
 function_exercise(
     id="hessian.diagonal-step",
     chapter=CHAPTER,
-    title="One step of the diagonal recursion",
+    title=N_("One step of the diagonal recursion"),
     points=2,
     name="diagonal_step",
     reference=_diagonal_reference,
@@ -254,25 +255,25 @@ function_exercise(
     grading_cases=_diag_grading,
     mistakes=[
         (_diag_no_second,
-         "You left out h''(a_j) Σ_k w_kj ∂E_n/∂a_k. Differentiating δ_j = h'(a_j) Σ_k w_kj δ_k by a_j "
-         "once more hits h'(a_j) too (product rule): that term is exact, not part of what the "
-         "approximation drops."),
+         N_("You left out h''(a_j) Σ_k w_kj ∂E_n/∂a_k. Differentiating δ_j = h'(a_j) Σ_k w_kj δ_k by a_j "
+            "once more hits h'(a_j) too (product rule): that term is exact, not part of what the "
+            "approximation drops.")),
         (_diag_w_not_squared,
-         "The weights enter squared: Σ_k Σ_k' w_kj w_k'j ∂²E_n/∂a_k∂a_k' keeps only k = k', which is "
-         "Σ_k w_kj² ∂²E_n/∂a_k²."),
+         N_("The weights enter squared: Σ_k Σ_k' w_kj w_k'j ∂²E_n/∂a_k∂a_k' keeps only k = k', which is "
+            "Σ_k w_kj² ∂²E_n/∂a_k².")),
         (_diag_hp_not_squared,
-         "h'(a_j) enters squared in the first term: a_k depends on a_j through h'(a_j) w_kj, and the "
-         "second derivative takes that chain twice."),
+         N_("h'(a_j) enters squared in the first term: a_k depends on a_j through h'(a_j) w_kj, and the "
+            "second derivative takes that chain twice.")),
         (_diag_first_derivative_twice,
-         "The second term needs the second derivative h''(a_j) = −2 tanh(a_j)(1 − tanh²(a_j)), not "
-         "h'(a_j)."),
+         N_("The second term needs the second derivative h''(a_j) = −2 tanh(a_j)(1 − tanh²(a_j)), not "
+            "h'(a_j).")),
     ],
     rtol=1e-9,
     atol=1e-12,
     hints=[
-        "For tanh: h' = 1 − tanh², h'' = −2 tanh · (1 − tanh²).",
-        "Σ_k w_kj² ∂²E_n/∂a_k² for every sample is the product d2E_next @ W_next**2; Σ_k w_kj δ_k is "
-        "delta_next @ W_next.",
+        N_("For tanh: h' = 1 − tanh², h'' = −2 tanh · (1 − tanh²)."),
+        N_("Σ_k w_kj² ∂²E_n/∂a_k² for every sample is the product d2E_next @ W_next**2; Σ_k w_kj δ_k is "
+           "delta_next @ W_next."),
     ],
 )
 
@@ -306,7 +307,7 @@ def _oce_grading(rng):
 function_exercise(
     id="hessian.outer-product-ce",
     chapter=CHAPTER,
-    title="The outer-product Hessian of a softmax classifier",
+    title=N_("The outer-product Hessian of a softmax classifier"),
     points=2,
     name="softmax_outer_product",
     reference=_softmax_outer_reference,
@@ -315,21 +316,21 @@ function_exercise(
     grading_cases=_oce_grading,
     mistakes=[
         (lambda B, A: np.einsum("nkv,nkw->vw", B, B),
-         "That is the sum-of-squares form Σ_n B_nᵀB_n (M_n = I). With softmax outputs and the "
-         "cross-entropy, ∂²E_n/∂a_k∂a_k' = δ_kk' y_k − y_k y_k' sits between the two B_n."),
+         N_("That is the sum-of-squares form Σ_n B_nᵀB_n (M_n = I). With softmax outputs and the "
+            "cross-entropy, ∂²E_n/∂a_k∂a_k' = δ_kk' y_k − y_k y_k' sits between the two B_n.")),
         (lambda B, A: np.einsum("nkv,nk,nkw->vw", B, _softmax(A), B),
-         "You kept only diag(y_n): the softmax couples every pair of outputs, so the middle matrix is "
-         "diag(y_n) − y_n y_nᵀ."),
+         N_("You kept only diag(y_n): the softmax couples every pair of outputs, so the middle matrix is "
+            "diag(y_n) − y_n y_nᵀ.")),
         (lambda B, A: np.einsum("nkv,nk,nkw->vw", B, _softmax(A) * (1 - _softmax(A)), B),
-         "diag(y(1 − y)) is the sigmoid form, for outputs that do not share a normalisation. The "
-         "softmax's middle matrix has off-diagonal entries −y_k y_k'."),
+         N_("diag(y(1 − y)) is the sigmoid form, for outputs that do not share a normalisation. The "
+            "softmax's middle matrix has off-diagonal entries −y_k y_k'.")),
     ],
     rtol=1e-9,
     atol=1e-11,
     hints=[
-        "Compute y_n = softmax(a_n) stably (subtract the row's maximum before exp), then "
-        "M_n = diag(y_n) − y_n y_nᵀ for every sample.",
-        "np.einsum('nkv,nkl,nlw->vw', B, M, B) sums B_nᵀ M_n B_n over n.",
+        N_("Compute y_n = softmax(a_n) stably (subtract the row's maximum before exp), then "
+           "M_n = diag(y_n) − y_n y_nᵀ for every sample."),
+        N_("np.einsum('nkv,nkl,nlw->vw', B, M, B) sums B_nᵀ M_n B_n over n."),
     ],
 )
 
@@ -380,7 +381,7 @@ def _mixed_grading(rng):
 function_exercise(
     id="hessian.mixed-block",
     chapter=CHAPTER,
-    title="The mixed block of a two-layer Hessian",
+    title=N_("The mixed block of a two-layer Hessian"),
     points=2,
     name="mixed_block",
     reference=_mixed_reference,
@@ -389,25 +390,25 @@ function_exercise(
     grading_cases=_mixed_grading,
     mistakes=[
         (_mixed_slide,
-         "That is the form printed on the slide, x_i h'(a_j'){δ_k I_jj' + z_j Σ_k' w_kj' M_kk'}: "
-         "differentiate ∂E_n/∂w_kj'^(2) = δ_k z_j' by w_ji^(1). z_j' changes only if j' = j, by "
-         "h'(a_j) x_i; δ_k changes by Σ_k' M_kk' w_k'j h'(a_j) x_i. So h'(a_j), z_j' and w_k'j."),
+         N_("That is the form printed on the slide, x_i h'(a_j'){δ_k I_jj' + z_j Σ_k' w_kj' M_kk'}: "
+            "differentiate ∂E_n/∂w_kj'^(2) = δ_k z_j' by w_ji^(1). z_j' changes only if j' = j, by "
+            "h'(a_j) x_i; δ_k changes by Σ_k' M_kk' w_k'j h'(a_j) x_i. So h'(a_j), z_j' and w_k'j.")),
         (_mixed_no_kronecker,
-         "You left out δ_k I_jj': when j' = j the weight w_kj^(2) multiplies z_j, which itself depends "
-         "on w_ji^(1) (∂z_j/∂w_ji = h'(a_j) x_i)."),
+         N_("You left out δ_k I_jj': when j' = j the weight w_kj^(2) multiplies z_j, which itself depends "
+            "on w_ji^(1) (∂z_j/∂w_ji = h'(a_j) x_i).")),
         (_mixed_no_second,
-         "You left out z_j' Σ_k' w_k'j M_kk': changing w_ji^(1) changes a_j, hence every output's net "
-         "input a_k', hence δ_k."),
+         N_("You left out z_j' Σ_k' w_k'j M_kk': changing w_ji^(1) changes a_j, hence every output's net "
+            "input a_k', hence δ_k.")),
         (_mixed_identity_M,
-         "You replaced Σ_k' w_k'j M_kk' by w_kj, which holds only for M = I (linear outputs with the "
-         "sum of squares). Keep M: the tests use other output/error pairs."),
+         N_("You replaced Σ_k' w_k'j M_kk' by w_kj, which holds only for M = I (linear outputs with the "
+            "sum of squares). Keep M: the tests use other output/error pairs.")),
     ],
     rtol=1e-9,
     atol=1e-12,
     hints=[
-        "Start from ∂E_n/∂w_kj'^(2) = δ_k z_j' and differentiate by w_ji^(1) with the product rule.",
-        "np.einsum('i,j,p,kj->jikp', x, h_prime, z, M @ W2) builds x_i h'(a_j) z_j' Σ_k' M_kk' w_k'j; "
-        "add the δ_k term on the entries with j' = j.",
+        N_("Start from ∂E_n/∂w_kj'^(2) = δ_k z_j' and differentiate by w_ji^(1) with the product rule."),
+        N_("np.einsum('i,j,p,kj->jikp', x, h_prime, z, M @ W2) builds x_i h'(a_j) z_j' Σ_k' M_kk' w_k'j; "
+           "add the δ_k term on the entries with j' = j."),
     ],
 )
 
@@ -425,8 +426,8 @@ class _Gradient:
         return self.A @ w + self.U.T @ (self.c * np.tanh(self.U @ w))
 
     def __repr__(self):
-        return (f"<gradient of E(w) = ½wᵀAw + Σ_m c_m ln cosh(u_mᵀw), {self.A.shape[0]} weights, "
-                f"{self.U.shape[0]} terms>")
+        return _("<gradient of E(w) = ½wᵀAw + Σ_m c_m ln cosh(u_mᵀw), {n} weights, {m} terms>").format(
+            n=self.A.shape[0], m=self.U.shape[0])
 
 
 def _fd_case(rng, W, m=3, eps=1e-3):
@@ -462,7 +463,7 @@ def _fd_forward(grad, w, eps):
 function_exercise(
     id="hessian.fd-gradient",
     chapter=CHAPTER,
-    title="The Hessian from differences of the gradient",
+    title=N_("The Hessian from differences of the gradient"),
     points=2,
     name="fd_hessian",
     reference=_fd_central,
@@ -471,17 +472,17 @@ function_exercise(
     grading_cases=_fd_grading,
     mistakes=[
         (_fd_slide_literal,
-         "Every row of your matrix is the same: you moved w_lk itself while reading off ∂E/∂w_lk, as the "
-         "slide's formula reads literally. That gives only the diagonal ∂²E/∂w_lk². Move the *other* "
-         "weight w_ji and read the change of ∂E/∂w_lk: column i is [∇E(w + εe_i) − ∇E(w − εe_i)] / 2ε."),
+         N_("Every row of your matrix is the same: you moved w_lk itself while reading off ∂E/∂w_lk, as the "
+            "slide's formula reads literally. That gives only the diagonal ∂²E/∂w_lk². Move the *other* "
+            "weight w_ji and read the change of ∂E/∂w_lk: column i is [∇E(w + εe_i) − ∇E(w − εe_i)] / 2ε.")),
         (lambda grad, w, eps: _fd_slide_literal(grad, w, eps).T,
-         "Every column of your matrix is the same: you moved w_lk itself while reading off ∂E/∂w_lk, "
-         "which gives only the diagonal. Move w_i and read off the whole gradient."),
+         N_("Every column of your matrix is the same: you moved w_lk itself while reading off ∂E/∂w_lk, "
+            "which gives only the diagonal. Move w_i and read off the whole gradient.")),
         (_fd_forward,
-         "That is the one-sided difference [∇E(w + εe_i) − ∇E(w)] / ε, with error O(ε). The central "
-         "difference [∇E(w + εe_i) − ∇E(w − εe_i)] / 2ε costs twice as much and is accurate to O(ε²)."),
+         N_("That is the one-sided difference [∇E(w + εe_i) − ∇E(w)] / ε, with error O(ε). The central "
+            "difference [∇E(w + εe_i) − ∇E(w − εe_i)] / 2ε costs twice as much and is accurate to O(ε²).")),
         (lambda grad, w, eps: 2 * central_difference_hessian(grad, w, eps),
-         "Twice too large: a central difference over w ± ε spans 2ε, so divide by 2ε, not ε."),
+         N_("Twice too large: a central difference over w ± ε spans 2ε, so divide by 2ε, not ε.")),
     ],
     # Rows or columns: the lecture moves the first weight of the pair (row i), the package fills
     # column i; they differ by the O(ε²) asymmetry (≈ 1e-5 here), far below the O(ε) error of a
@@ -489,9 +490,9 @@ function_exercise(
     rtol=1e-4,
     atol=1e-4,
     hints=[
-        "For each i: copy w, add eps to entry i, evaluate grad; copy again, subtract eps; the difference "
-        "divided by 2·eps is column i.",
-        "Do not change w in place: grad(w + eps * e_i) with e_i = np.eye(len(w))[i] builds a new array.",
+        N_("For each i: copy w, add eps to entry i, evaluate grad; copy again, subtract eps; the difference "
+           "divided by 2·eps is column i."),
+        N_("Do not change w in place: grad(w + eps * e_i) with e_i = np.eye(len(w))[i] builds a new array."),
     ],
 )
 
@@ -525,7 +526,7 @@ def _rb_parts(A, RA, d, Rd, W, V):
 function_exercise(
     id="hessian.r-backward",
     chapter=CHAPTER,
-    title="One layer of the backward R-pass",
+    title=N_("One layer of the backward R-pass"),
     points=2,
     name="r_backward",
     reference=_r_backward_reference,
@@ -534,24 +535,24 @@ function_exercise(
     grading_cases=_rb_grading,
     mistakes=[
         (lambda *a: _rb_parts(*a)[3] + _rb_parts(*a)[4],
-         "You left out h''(a_j) R{a_j} Σ_k w_kj δ_k: R{·} of h'(a_j) is h''(a_j) R{a_j}, the first "
-         "factor of δ_j = h'(a_j) Σ_k w_kj δ_k changes too."),
+         N_("You left out h''(a_j) R{a_j} Σ_k w_kj δ_k: R{·} of h'(a_j) is h''(a_j) R{a_j}, the first "
+            "factor of δ_j = h'(a_j) Σ_k w_kj δ_k changes too.")),
         (lambda *a: _rb_parts(*a)[2] + _rb_parts(*a)[4],
-         "You left out h'(a_j) Σ_k v_kj δ_k: the weights w_kj in Σ_k w_kj δ_k move with R{w} = v."),
+         N_("You left out h'(a_j) Σ_k v_kj δ_k: the weights w_kj in Σ_k w_kj δ_k move with R{w} = v.")),
         (lambda *a: _rb_parts(*a)[2] + _rb_parts(*a)[3],
-         "You left out h'(a_j) Σ_k w_kj R{δ_k}: the deltas of the layer above change too — that is "
-         "what makes the R-pass go backward."),
+         N_("You left out h'(a_j) Σ_k w_kj R{δ_k}: the deltas of the layer above change too — that is "
+            "what makes the R-pass go backward.")),
         (lambda A, RA, d, Rd, W, V: (_rb_parts(A, RA, d, Rd, W, V)[0] * RA * (d @ W)
                                      + _rb_parts(A, RA, d, Rd, W, V)[3] + _rb_parts(A, RA, d, Rd, W, V)[4]),
-         "The first term needs the second derivative: R{h'(a_j)} = h''(a_j) R{a_j}, with "
-         "h''(a) = −2 tanh(a)(1 − tanh²(a)) for tanh."),
+         N_("The first term needs the second derivative: R{h'(a_j)} = h''(a_j) R{a_j}, with "
+            "h''(a) = −2 tanh(a)(1 − tanh²(a)) for tanh.")),
     ],
     rtol=1e-9,
     atol=1e-12,
     hints=[
-        "Apply R{·} to δ_j = h'(a_j) Σ_k w_kj δ_k with the product rule: three factors can change "
-        "(h'(a_j), w_kj, δ_k).",
-        "In batch form Σ_k w_kj δ_k is delta_next @ W_next; Σ_k v_kj δ_k is delta_next @ V_next.",
+        N_("Apply R{·} to δ_j = h'(a_j) Σ_k w_kj δ_k with the product rule: three factors can change "
+           "(h'(a_j), w_kj, δ_k)."),
+        N_("In batch form Σ_k w_kj δ_k is delta_next @ W_next; Σ_k v_kj δ_k is delta_next @ V_next."),
     ],
 )
 
@@ -569,7 +570,7 @@ def _obs_L():
 value_exercise(
     id="hessian.obs-saliency",
     chapter=CHAPTER,
-    title="The first weight Optimal Brain Surgeon deletes",
+    title=N_("The first weight Optimal Brain Surgeon deletes"),
     points=1,
     name="obs_first_saliency",
     answer=lambda: float(_obs_L().min()),
@@ -577,19 +578,19 @@ value_exercise(
     atol=0.0,
     mistakes=[
         (lambda: float(obd_saliency(np.array(_OBS_W), np.diag(_OBS_H)).min()),
-         "That is Optimal Brain Damage's smallest saliency ½H_qq w_q², which lets no other weight move. "
-         "OBS divides by the diagonal of the *inverse* Hessian: L_q = w_q² / (2[H⁻¹]_qq)."),
+         N_("That is Optimal Brain Damage's smallest saliency ½H_qq w_q², which lets no other weight move. "
+            "OBS divides by the diagonal of the *inverse* Hessian: L_q = w_q² / (2[H⁻¹]_qq).")),
         (lambda: float((np.array(_OBS_W) ** 2 / (2 * np.diag(_OBS_H))).min()),
-         "You divided by H_qq. The saliency uses the inverse Hessian: L_q = w_q² / (2[H⁻¹]_qq), and "
-         "[H⁻¹]_qq ≠ 1/H_qq when H has off-diagonal entries."),
+         N_("You divided by H_qq. The saliency uses the inverse Hessian: L_q = w_q² / (2[H⁻¹]_qq), and "
+            "[H⁻¹]_qq ≠ 1/H_qq when H has off-diagonal entries.")),
         (lambda: float(2 * _obs_L().min()),
-         "Twice too large: L_q = w_q² / (2[H⁻¹]_qq) — the ½ of the quadratic model ½δwᵀHδw."),
+         N_("Twice too large: L_q = w_q² / (2[H⁻¹]_qq) — the ½ of the quadratic model ½δwᵀHδw.")),
         (lambda: float(_obs_L()[int(np.argmin(np.abs(_OBS_W)))]),
-         "That is the saliency of the *smallest* weight, the choice of magnitude pruning. OBS deletes "
-         "the weight with the smallest L_q, which need not be the smallest |w_q|."),
+         N_("That is the saliency of the *smallest* weight, the choice of magnitude pruning. OBS deletes "
+            "the weight with the smallest L_q, which need not be the smallest |w_q|.")),
         (lambda: float(_obs_L().max()),
-         "That is the largest saliency: OBS deletes the weight whose loss costs *least*."),
+         N_("That is the largest saliency: OBS deletes the weight whose loss costs *least*.")),
     ],
-    hints=["Invert H (np.linalg.inv) and read its diagonal [H⁻¹]_qq.",
-           "Compute L_q = w_q² / (2[H⁻¹]_qq) for q = 1, 2, 3 and take the smallest."],
+    hints=[N_("Invert H (np.linalg.inv) and read its diagonal [H⁻¹]_qq."),
+           N_("Compute L_q = w_q² / (2[H⁻¹]_qq) for q = 1, 2, 3 and take the smallest.")],
 )

@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook import matrix_backprop as mb
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.i18n import N_
 from nnbook.lab.mnist import Config
 from nnbook.losses import softmax
 
@@ -69,24 +70,24 @@ def _grad_grading(rng):
 function_exercise(
     id="matrix.grad-w1",
     chapter=CHAPTER,
-    title="The gradient of the first layer",
+    title=N_("The gradient of the first layer"),
     points=2,
     name="grad_W1",
     reference=_grad_W1_reference,
     public_cases=_grad_cases,
     grading_cases=_grad_grading,
     mistakes=[
-        (_forgot_dsigma, "The factor σ'(XW₁) is missing: multiply (S − I_y)W₂ᵀ elementwise by "
-                         "ReLU'(XW₁) (1 where XW₁ > 0, else 0) before the product with Xᵀ."),
-        (_sigma_instead_of_dsigma, "You multiplied by σ(XW₁) = ReLU(XW₁), the activation itself; the chain "
-                                   "rule needs its derivative σ'(XW₁)."),
-        (_sign_flipped, "Sign error: the derivative of softmax + cross-entropy is S − I_y, not I_y − S."),
-        (_without_labels, "You used S instead of S − I_y: the one-hot rows I_y of the labels must be subtracted."),
-        (_mean_instead_of_sum, "You divided by m: the exercise's loss is summed over the batch, as in the DLSys lecture."),
+        (_forgot_dsigma, N_("The factor σ'(XW₁) is missing: multiply (S − I_y)W₂ᵀ elementwise by "
+                            "ReLU'(XW₁) (1 where XW₁ > 0, else 0) before the product with Xᵀ.")),
+        (_sigma_instead_of_dsigma, N_("You multiplied by σ(XW₁) = ReLU(XW₁), the activation itself; the chain "
+                                      "rule needs its derivative σ'(XW₁).")),
+        (_sign_flipped, N_("Sign error: the derivative of softmax + cross-entropy is S − I_y, not I_y − S.")),
+        (_without_labels, N_("You used S instead of S − I_y: the one-hot rows I_y of the labels must be subtracted.")),
+        (_mean_instead_of_sum, N_("You divided by m: the exercise's loss is summed over the batch, as in the DLSys lecture.")),
     ],
     hints=[
-        "Compute A = X @ W1, then S = softmax(ReLU(A) @ W2) row by row, and G = S − I_y with I_y = np.eye(k)[y].",
-        "Shapes: (S − I_y) W2ᵀ is (m, d), like σ'(A); the product Xᵀ(…) is (n, d), like W1.",
+        N_("Compute A = X @ W1, then S = softmax(ReLU(A) @ W2) row by row, and G = S − I_y with I_y = np.eye(k)[y]."),
+        N_("Shapes: (S − I_y) W2ᵀ is (m, d), like σ'(A); the product Xᵀ(…) is (n, d), like W1."),
     ],
 )
 
@@ -118,7 +119,7 @@ def _lb_grading(rng):
 function_exercise(
     id="matrix.layer-backward",
     chapter=CHAPTER,
-    title="One step of the backward pass",
+    title=N_("One step of the backward pass"),
     points=2,
     name="layer_backward",
     reference=_layer_backward_reference,
@@ -126,16 +127,16 @@ function_exercise(
     grading_cases=_lb_grading,
     mistakes=[
         (lambda G, Z, W, ds: (G @ W.T, Z.T @ G),
-         "The factor σ_i'(Z_iW_i) is missing in both results: first form G_{i+1} ∘ dsigma."),
+         N_("The factor σ_i'(Z_iW_i) is missing in both results: first form G_{i+1} ∘ dsigma.")),
         (lambda G, Z, W, ds: ((G * ds) @ W.T, Z.T @ G),
-         "G_i is right, but ∇W_i also needs the factor σ_i': it is Z_iᵀ(G_{i+1} ∘ σ_i'), not Z_iᵀG_{i+1}."),
+         N_("G_i is right, but ∇W_i also needs the factor σ_i': it is Z_iᵀ(G_{i+1} ∘ σ_i'), not Z_iᵀG_{i+1}.")),
         (lambda G, Z, W, ds: ((G * ds) @ W, Z.T @ (G * ds)),
-         "G_i must be multiplied by W_iᵀ, not W_i (W_i is (n_i, n_{i+1}); G_i must be (m, n_i))."),
+         N_("G_i must be multiplied by W_iᵀ, not W_i (W_i is (n_i, n_{i+1}); G_i must be (m, n_i)).")),
         (lambda G, Z, W, ds: ((G * ds) @ W.T, ((G * ds).T @ Z)),
-         "∇W_i is transposed: it must have the shape of W_i, (n_i, n_{i+1}) = Z_iᵀ(G ∘ σ'), not (G ∘ σ')ᵀZ_i."),
+         N_("∇W_i is transposed: it must have the shape of W_i, (n_i, n_{i+1}) = Z_iᵀ(G ∘ σ'), not (G ∘ σ')ᵀZ_i.")),
     ],
-    hints=["delta = G_next * dsigma is the δ of this layer; both results use it.",
-           "Match sizes: G_i is (m, n_i), ∇W_i is (n_i, n_{i+1})."],
+    hints=[N_("delta = G_next * dsigma is the δ of this layer; both results use it."),
+           N_("Match sizes: G_i is (m, n_i), ∇W_i is (n_i, n_{i+1}).")],
 )
 
 
@@ -165,20 +166,20 @@ def _mm_grading(rng):
 function_exercise(
     id="matrix.matmul-vjp",
     chapter=CHAPTER,
-    title="The vector-Jacobian product of a matrix product",
+    title=N_("The vector-Jacobian product of a matrix product"),
     points=2,
     name="matmul_vjp",
     reference=_matmul_vjp_reference,
     public_cases=_mm_cases,
     grading_cases=_mm_grading,
     mistakes=[
-        (lambda A, B, G: (G @ B, A @ G), "Transposes missing: ∂E/∂A = G Bᵀ and ∂E/∂B = Aᵀ G."),
-        (lambda A, B, G: (B.T @ G.T, G.T @ A), "Those are the transposes of the right answers: "
-                                                "∂E/∂A must have the shape of A, (p, q)."),
-        (lambda A, B, G: (G @ B.T, G.T @ A), "∂E/∂B is transposed: it must be (q, r) like B, i.e. Aᵀ G."),
-        (lambda A, B, G: (B.T @ G.T, A.T @ G), "∂E/∂A is transposed: it must be (p, q) like A, i.e. G Bᵀ."),
+        (lambda A, B, G: (G @ B, A @ G), N_("Transposes missing: ∂E/∂A = G Bᵀ and ∂E/∂B = Aᵀ G.")),
+        (lambda A, B, G: (B.T @ G.T, G.T @ A), N_("Those are the transposes of the right answers: "
+                                                   "∂E/∂A must have the shape of A, (p, q).")),
+        (lambda A, B, G: (G @ B.T, G.T @ A), N_("∂E/∂B is transposed: it must be (q, r) like B, i.e. Aᵀ G.")),
+        (lambda A, B, G: (B.T @ G.T, A.T @ G), N_("∂E/∂A is transposed: it must be (p, q) like A, i.e. G Bᵀ.")),
     ],
-    hints=["c_ik = Σ_j a_ij b_jk, so ∂E/∂a_ij = Σ_k g_ik b_jk.", "Which products of G with B or A have the shapes of A and B?"],
+    hints=[N_("c_ik = Σ_j a_ij b_jk, so ∂E/∂a_ij = Σ_k g_ik b_jk."), N_("Which products of G with B or A have the shapes of A and B?")],
 )
 
 
@@ -213,23 +214,23 @@ def _parameter_bytes():
 value_exercise(
     id="matrix.cache-bytes",
     chapter=CHAPTER,
-    title="The memory of the cache",
+    title=N_("The memory of the cache"),
     points=1,
     name="cache_bytes",
     answer=_cache_bytes,
     rtol=1e-9,
     mistakes=[
-        (lambda: _cache_bytes(8), "That is the float64 size; float32 numbers take 4 bytes."),
+        (lambda: _cache_bytes(8), N_("That is the float64 size; float32 numbers take 4 bytes.")),
         (_without_inputs,
-         "The cache also keeps the inputs X = Z^(0) (N × D numbers): the first layer's gradient needs them."),
+         N_("The cache also keeps the inputs X = Z^(0) (N × D numbers): the first layer's gradient needs them.")),
         (_one_matrix_per_layer,
-         "You counted one matrix per layer; the package keeps both A^(l) and Z^(l) of each hidden layer, "
-         "and both A^(L) and Y of the output layer."),
+         N_("You counted one matrix per layer; the package keeps both A^(l) and Z^(l) of each hidden layer, "
+            "and both A^(L) and Y of the output layer.")),
         (_parameter_bytes,
-         "That is the memory of the weights and biases, not of the cached values."),
+         N_("That is the memory of the weights and biases, not of the cached values.")),
     ],
-    hints=["Count numbers: N·D for X, 2·N·n_l for every hidden layer (A and Z), 2·N·K for the output (A and Y).",
-           "Multiply by 4 bytes per float32 number."],
+    hints=[N_("Count numbers: N·D for X, 2·N·n_l for every hidden layer (A and Z), 2·N·K for the output (A and Y)."),
+           N_("Multiply by 4 bytes per float32 number.")],
 )
 
 
@@ -238,22 +239,22 @@ value_exercise(
 choice_exercise(
     id="matrix.which-transpose",
     chapter=CHAPTER,
-    title="Which product is the gradient?",
+    title=N_("Which product is the gradient?"),
     points=1,
     name="answer_which_transpose",
     options=[
-        "(S − I_y) σ(XW₁)",
-        "(S − I_y)ᵀ σ(XW₁)",
-        "σ(XW₁)ᵀ (S − I_y)",
-        "σ(XW₁) (S − I_y)ᵀ",
+        N_("(S − I_y) σ(XW₁)"),
+        N_("(S − I_y)ᵀ σ(XW₁)"),
+        N_("σ(XW₁)ᵀ (S − I_y)"),
+        N_("σ(XW₁) (S − I_y)ᵀ"),
     ],
     answer="nnb2:fETwDhmk_liivxvbOQ",
     explanations={
-        0: "(m, k) times (m, d) cannot be multiplied: this is the 'scalar' chain rule before matching sizes.",
-        1: "This has shape (k, d), the transpose of W₂ — it is the gradient in the package's layout W^(2), "
-           "not in the DLSys lecture's.",
-        2: "(d, m)(m, k) = (d, k), the shape of W₂: eq. (10), the sum over samples of σ(x_nᵀW₁)ᵀ(s_n − e_{y_n}).",
-        3: "(m, d)(k, m) cannot be multiplied unless d = k, and even then it is not a sum over the samples.",
+        0: N_("(m, k) times (m, d) cannot be multiplied: this is the 'scalar' chain rule before matching sizes."),
+        1: N_("This has shape (k, d), the transpose of W₂ — it is the gradient in the package's layout W^(2), "
+              "not in the DLSys lecture's."),
+        2: N_("(d, m)(m, k) = (d, k), the shape of W₂: eq. (10), the sum over samples of σ(x_nᵀW₁)ᵀ(s_n − e_{y_n})."),
+        3: N_("(m, d)(k, m) cannot be multiplied unless d = k, and even then it is not a sum over the samples."),
     },
-    hints=["Write down the shapes: S − I_y is (m, k), σ(XW₁) is (m, d), W₂ is (d, k)."],
+    hints=[N_("Write down the shapes: S − I_y is (m, k), σ(XW₁) is (m, d), W₂ is (d, k).")],
 )

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
+from nnbook.i18n import N_, _
 
 CHAPTER = 17
 
@@ -43,7 +44,7 @@ def _hidden_delta_grading(rng):
 function_exercise(
     id="mnist.hidden-delta",
     chapter=CHAPTER,
-    title="The hidden delta of the lab (ReLU)",
+    title=N_("The hidden delta of the lab (ReLU)"),
     points=2,
     name="relu_hidden_delta",
     reference=_hidden_delta_reference,
@@ -51,20 +52,20 @@ function_exercise(
     grading_cases=_hidden_delta_grading,
     mistakes=[
         (lambda d, W, Z: d @ W,
-         "You forgot the ReLU derivative f′: multiply elementwise by 1 where z > 0 and 0 elsewhere "
-         "(a unit that was off passes no error back)."),
+         N_("You forgot the ReLU derivative f′: multiply elementwise by 1 where z > 0 and 0 elsewhere "
+            "(a unit that was off passes no error back).")),
         (lambda d, W, Z: (d @ W.T) * (Z > 0),
-         "You used W transposed. In the package's layout W⁽ˡ⁺¹⁾ is (n_{l+1}, n_l), so Σ_k w_kj δ_k is "
-         "δ @ W, not δ @ W.T (the MNIST-lab lecture's (w⁽³⁾)ᵀ belongs to its own (inputs × outputs) layout)."),
+         N_("You used W transposed. In the package's layout W⁽ˡ⁺¹⁾ is (n_{l+1}, n_l), so Σ_k w_kj δ_k is "
+            "δ @ W, not δ @ W.T (the MNIST-lab lecture's (w⁽³⁾)ᵀ belongs to its own (inputs × outputs) layout).")),
         (lambda d, W, Z: (d @ W) * Z,
-         "You multiplied by z = f(a) itself; the chain rule needs the derivative f′(a), which for ReLU is "
-         "1 where z > 0 and 0 elsewhere."),
+         N_("You multiplied by z = f(a) itself; the chain rule needs the derivative f′(a), which for ReLU is "
+            "1 where z > 0 and 0 elsewhere.")),
         (lambda d, W, Z: -(d @ W) * (Z > 0),
-         "Sign error: δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾) ⊙ f′ has no minus sign; the minus belongs to the update step."),
+         N_("Sign error: δ⁽ˡ⁾ = (δ⁽ˡ⁺¹⁾ W⁽ˡ⁺¹⁾) ⊙ f′ has no minus sign; the minus belongs to the update step.")),
     ],
-    hints=["Each hidden unit j collects Σ_k w_kj δ_k from the layer above: one matrix product of the "
-           "(N, K) deltas with the (K, M) weights.",
-           "Then multiply elementwise by the 0/1 mask (Z > 0)."],
+    hints=[N_("Each hidden unit j collects Σ_k w_kj δ_k from the layer above: one matrix product of the "
+              "(N, K) deltas with the (K, M) weights."),
+           N_("Then multiply elementwise by the 0/1 mask (Z > 0).")],
 )
 
 
@@ -124,25 +125,25 @@ def _half_lambda(W, b, d, Z, eta, lam):
 function_exercise(
     id="mnist.decay-update",
     chapter=CHAPTER,
-    title="One gradient-descent step with weight decay",
+    title=N_("One gradient-descent step with weight decay"),
     points=2,
     name="decay_update",
     reference=_decay_update_reference,
     public_cases=_decay_cases,
     grading_cases=_decay_grading,
     mistakes=[
-        (_no_mean, "You forgot the 1/N: the lab's error is the mean (1/N) Σ_n E_n, so δᵀZ and Σ_n δ_n "
-                   "are divided by the batch size N."),
-        (_decay_on_bias, "You decayed the biases too. The weight-decay term (λ/2)‖W‖² contains only the "
-                         "weights: ∂E_total/∂b = (1/N) Σ_n ∂E_n/∂b has no λ term."),
-        (_decay_sign, "Sign error in the decay: the derivative of +(λ/2)‖W‖² is +λW, and the step subtracts "
-                      "η times it, so the weights shrink."),
-        (_transposed, "You used Zᵀδ, the MNIST-lab lecture's product for its (inputs × outputs) layout. Here W is "
-                      "(n_l, n_{l-1}) and the gradient of that shape is δᵀZ."),
-        (_half_lambda, "The derivative of (λ/2)‖W‖² is λW, not (λ/2)W: the ½ cancels against the square."),
+        (_no_mean, N_("You forgot the 1/N: the lab's error is the mean (1/N) Σ_n E_n, so δᵀZ and Σ_n δ_n "
+                      "are divided by the batch size N.")),
+        (_decay_on_bias, N_("You decayed the biases too. The weight-decay term (λ/2)‖W‖² contains only the "
+                            "weights: ∂E_total/∂b = (1/N) Σ_n ∂E_n/∂b has no λ term.")),
+        (_decay_sign, N_("Sign error in the decay: the derivative of +(λ/2)‖W‖² is +λW, and the step subtracts "
+                         "η times it, so the weights shrink.")),
+        (_transposed, N_("You used Zᵀδ, the MNIST-lab lecture's product for its (inputs × outputs) layout. Here W is "
+                         "(n_l, n_{l-1}) and the gradient of that shape is δᵀZ.")),
+        (_half_lambda, N_("The derivative of (λ/2)‖W‖² is λW, not (λ/2)W: the ½ cancels against the square.")),
     ],
-    hints=["∂E_total/∂W = δᵀZ/N + λW (shape of W), ∂E_total/∂b = Σ_n δ_n / N.",
-           "Return the pair (W − η ∂E_total/∂W, b − η ∂E_total/∂b); do not change W and b in place."],
+    hints=[N_("∂E_total/∂W = δᵀZ/N + λW (shape of W), ∂E_total/∂b = Σ_n δ_n / N."),
+           N_("Return the pair (W − η ∂E_total/∂W, b − η ∂E_total/∂b); do not change W and b in place.")],
 )
 
 
@@ -160,7 +161,7 @@ def _steps():
 value_exercise(
     id="mnist.steps",
     chapter=CHAPTER,
-    title="How many gradient steps?",
+    title=N_("How many gradient steps?"),
     points=1,
     name="n_steps_128",
     answer=_steps,
@@ -168,16 +169,16 @@ value_exercise(
     atol=0.5,
     mistakes=[
         (lambda: STEPS_EPOCHS * (N_TRAIN // STEPS_BATCH),
-         "Almost: 60,000 is not a multiple of 128, and the last, smaller batch of every epoch is a "
-         "step too."),
-        (lambda: STEPS_EPOCHS, "That is the number of epochs (大周期); every epoch makes one step per batch."),
+         N_("Almost: 60,000 is not a multiple of 128, and the last, smaller batch of every epoch is a "
+            "step too.")),
+        (lambda: STEPS_EPOCHS, N_("That is the number of epochs (大周期); every epoch makes one step per batch.")),
         (lambda: STEPS_EPOCHS * N_TRAIN,
-         "That would be one step per image (batch size 1); the run takes one step per batch."),
+         N_("That would be one step per image (batch size 1); the run takes one step per batch.")),
         (lambda: STEPS_EPOCHS * math.ceil(N_TRAIN / 64),
-         "That is for batches of 64, the book's default; here a batch holds 128 images."),
+         N_("That is for batches of 64, the book's default; here a batch holds 128 images.")),
     ],
-    hints=["One step per batch: how many batches of 128 cover 60,000 images (the last one smaller)?",
-           "Multiply by the number of epochs."],
+    hints=[N_("One step per batch: how many batches of 128 cover 60,000 images (the last one smaller)?"),
+           N_("Multiply by the number of epochs.")],
 )
 
 
@@ -186,24 +187,24 @@ value_exercise(
 choice_exercise(
     id="mnist.shift-changes",
     chapter=CHAPTER,
-    title="What does the random shift change?",
+    title=N_("What does the random shift change?"),
     points=1,
     name="answer_shift_changes",
     options=[
-        "the network function y(x, w) and its number of weights",
-        "the formulas of δ⁽³⁾, δ⁽²⁾, δ⁽¹⁾ and of the weight updates",
-        "only the input vectors x_n on which the gradient is computed, anew in every epoch",
-        "the learning-rate schedule and the weight decay λ",
+        N_("the network function y(x, w) and its number of weights"),
+        N_("the formulas of δ⁽³⁾, δ⁽²⁾, δ⁽¹⁾ and of the weight updates"),
+        N_("only the input vectors x_n on which the gradient is computed, anew in every epoch"),
+        N_("the learning-rate schedule and the weight decay λ"),
     ],
     answer="nnb2:xuHRngKPt4x7XCiKHA",
     explanations={
-        0: "The network is 784 → 500 → 300 → 10 with or without shifts; the shift acts on the data.",
-        1: "Every derivative is the lecture's: δ⁽³⁾ = y − t and the ReLU recursion do not depend on where x_n came from.",
-        2: "Right: each time an image is used it is moved by up to one pixel; network, error, schedule "
-           "and every derivative stay those of the MNIST-lab lecture.",
-        3: "The schedule (0.1, then 0.01) and λ are the same in both runs.",
+        0: N_("The network is 784 → 500 → 300 → 10 with or without shifts; the shift acts on the data."),
+        1: N_("Every derivative is the lecture's: δ⁽³⁾ = y − t and the ReLU recursion do not depend on where x_n came from."),
+        2: N_("Right: each time an image is used it is moved by up to one pixel; network, error, schedule "
+              "and every derivative stay those of the MNIST-lab lecture."),
+        3: N_("The schedule (0.1, then 0.01) and λ are the same in both runs."),
     },
-    hints=["Compare the two Config objects of the chapter: which field differs?"],
+    hints=[N_("Compare the two Config objects of the chapter: which field differs?")],
 )
 
 
@@ -233,33 +234,34 @@ def setting_validation_error(log10_eta, hidden):
 def _setting_goal(log10_eta, hidden):
     err = setting_validation_error(log10_eta, hidden)
     eta = 10.0 ** float(log10_eta)
-    what = (f"η = 10^{float(log10_eta):.1f} ≈ {eta:.3g}, M = {int(hidden)} units per hidden layer: "
-            f"validation error {err:.2f} % after {SETTING_EPOCHS} epochs on {SETTING_TRAIN:,} images")
+    what = _("η = 10^{log:.1f} ≈ {eta:.3g}, M = {M} units per hidden layer: "
+             "validation error {err:.2f} % after {epochs} epochs on {images:,} images").format(
+        log=float(log10_eta), eta=eta, M=int(hidden), err=err, epochs=SETTING_EPOCHS, images=SETTING_TRAIN)
     if err < SETTING_GOAL:
-        return True, f"{what} (goal < {SETTING_GOAL:g} %)."
+        return True, _("{what} (goal < {goal:g} %).").format(what=what, goal=SETTING_GOAL)
     if err > 80:
-        advice = ("the network learned (almost) nothing: with η this large the first steps push the ReLU "
-                  "units into the region where they are always off; try a smaller η"
-                  if eta > 0.7 else "the steps are far too small to get anywhere in a few epochs: increase η")
+        advice = (_("the network learned (almost) nothing: with η this large the first steps push the ReLU "
+                    "units into the region where they are always off; try a smaller η")
+                  if eta > 0.7 else _("the steps are far too small to get anywhere in a few epochs: increase η"))
     elif eta < 0.05:
-        advice = "the steps are too small for so few epochs: increase η"
+        advice = _("the steps are too small for so few epochs: increase η")
     elif eta > 0.7:
-        advice = "η is so large that training is erratic: try a slightly smaller η"
+        advice = _("η is so large that training is erratic: try a slightly smaller η")
     else:
-        advice = "close; a few more hidden units, or a somewhat larger η, should do it"
-    return False, f"{what} (goal < {SETTING_GOAL:g} %); {advice}."
+        advice = _("close; a few more hidden units, or a somewhat larger η, should do it")
+    return False, _("{what} (goal < {goal:g} %); {advice}.").format(what=what, goal=SETTING_GOAL, advice=advice)
 
 
 slider_task(
     id="mnist.lab-setting",
     solution="nnb2:YRGR4h_UndXz9eKSlZw8N3WNTn6pF8bw_ON7wsao9VrYXJ0_9IiPrponfg",   # a setting that meets the goal
     chapter=CHAPTER,
-    title="A quick lab run that learns",
+    title=N_("A quick lab run that learns"),
     points=1,
     name="lab_setting",
     sliders={"log10_eta": (-3.0, 0.5, 0.1, -2.0), "hidden": (10, 300, 10, 20)},
     goal=_setting_goal,
-    hints=["η = 0.1 is the lab's choice for 100 epochs; in 4 epochs larger steps pay off.",
-           "Beyond η ≈ 1 the ReLU units die and nothing is learned."],
+    hints=[N_("η = 0.1 is the lab's choice for 100 epochs; in 4 epochs larger steps pay off."),
+           N_("Beyond η ≈ 1 the ReLU units die and nothing is learned.")],
     timeout=60.0,
 )

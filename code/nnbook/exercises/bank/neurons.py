@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook import activations
 from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
+from nnbook.i18n import N_, _
 from nnbook.neuron import MPNeuron
 
 CHAPTER = 2
@@ -41,7 +42,7 @@ def _mp_grading(rng):
 function_exercise(
     id="neurons.mp-neuron",
     chapter=CHAPTER,
-    title="The M-P neuron",
+    title=N_("The M-P neuron"),
     points=2,
     name="mp_neuron",
     reference=_mp_reference,
@@ -49,16 +50,16 @@ function_exercise(
     grading_cases=_mp_grading,
     mistakes=[
         (lambda X, w, theta: (X @ w - theta > 0).astype(int),
-         "The unit must fire when the weighted sum *reaches* the threshold: use ≥, not >. "
-         "(Check the AND gate: x = (1, 1) gives exactly θ = 2.)"),
+         N_("The unit must fire when the weighted sum *reaches* the threshold: use ≥, not >. "
+            "(Check the AND gate: x = (1, 1) gives exactly θ = 2.)")),
         (lambda X, w, theta: (X @ w + theta >= 0).astype(int),
-         "Sign error: the threshold is subtracted, a = Σ w_i x_i − θ (the bias is b = −θ)."),
+         N_("Sign error: the threshold is subtracted, a = Σ w_i x_i − θ (the bias is b = −θ).")),
         (lambda X, w, theta: X @ w - theta,
-         "You returned the net input a; the M-P unit outputs the step H(a) ∈ {0, 1}."),
+         N_("You returned the net input a; the M-P unit outputs the step H(a) ∈ {0, 1}.")),
     ],
     hints=[
-        "The weighted sums of all patterns at once are X @ w, shape (N,).",
-        "Compare with the threshold and turn the booleans into integers: (... >= theta).astype(int).",
+        N_("The weighted sums of all patterns at once are X @ w, shape (N,)."),
+        N_("Compare with the threshold and turn the booleans into integers: (... >= theta).astype(int)."),
     ],
 )
 
@@ -97,7 +98,7 @@ def _elu_grading(rng):
 function_exercise(
     id="neurons.elu-derivative",
     chapter=CHAPTER,
-    title="The derivative of ELU",
+    title=N_("The derivative of ELU"),
     points=2,
     name="elu_prime",
     reference=_elu_reference,
@@ -105,29 +106,29 @@ function_exercise(
     grading_cases=_elu_grading,
     mistakes=[
         (lambda a, gamma: np.where(a > 0, 1.0, np.exp(np.minimum(a, 0))),
-         "The factor γ is missing on the negative side: d/da γ(e^a − 1) = γ e^a."),
+         N_("The factor γ is missing on the negative side: d/da γ(e^a − 1) = γ e^a.")),
         (lambda a, gamma: np.where(a > 0, 1.0, 0.0),
-         "That is the derivative of ReLU; ELU keeps a slope γ e^a for a ≤ 0."),
+         N_("That is the derivative of ReLU; ELU keeps a slope γ e^a for a ≤ 0.")),
         (lambda a, gamma: np.where(a > 0, 1.0, gamma * np.expm1(np.minimum(a, 0))),
-         "γ(e^a − 1) is the function itself on the negative side; its derivative is γ e^a."),
+         N_("γ(e^a − 1) is the function itself on the negative side; its derivative is γ e^a.")),
         (lambda a, gamma: np.where(a > 0, a, gamma * np.exp(np.minimum(a, 0))),
-         "For a > 0, ELU(a) = a, so the derivative there is 1, not a."),
+         N_("For a > 0, ELU(a) = a, so the derivative there is 1, not a.")),
         (lambda a, gamma: np.where(a >= 0, 1.0, gamma * np.exp(np.minimum(a, 0))),
-         "At a = 0 the ECNU lecture's convention I(a > 0) + I(a ≤ 0) γ e^a takes the a ≤ 0 branch: "
-         "ELU'(0) = γ e^0 = γ, not 1. Use a > 0, not a >= 0, for the branch with slope 1."),
+         N_("At a = 0 the ECNU lecture's convention I(a > 0) + I(a ≤ 0) γ e^a takes the a ≤ 0 branch: "
+            "ELU'(0) = γ e^0 = γ, not 1. Use a > 0, not a >= 0, for the branch with slope 1.")),
         (lambda a, gamma: np.where(a > 0, 1.0, gamma * np.exp(a)),
-         "np.exp(a) overflows for large positive a (numpy warns 'overflow encountered in exp'), "
-         "even though np.where then discards those entries: it evaluates both branches everywhere. "
-         "Take the exponential of np.minimum(a, 0) instead."),
+         N_("np.exp(a) overflows for large positive a (numpy warns 'overflow encountered in exp'), "
+            "even though np.where then discards those entries: it evaluates both branches everywhere. "
+            "Take the exponential of np.minimum(a, 0) instead.")),
         (lambda a, gamma: np.where(a > 0, 1.0, gamma / np.exp(-np.minimum(a, 0))),
-         "γ / e^(−a) overflows for very negative a: e^(−a) becomes inf (numpy warns) before the "
-         "division gives 0. Write γ e^a, which at worst underflows quietly to 0."),
+         N_("γ / e^(−a) overflows for very negative a: e^(−a) becomes inf (numpy warns) before the "
+            "division gives 0. Write γ e^a, which at worst underflows quietly to 0.")),
     ],
     no_warnings=True,
     hints=[
-        "Differentiate each branch: a gives 1, γ(e^a − 1) gives γ e^a.",
-        "np.where(a > 0, 1.0, gamma * np.exp(a)) is almost right; np.exp of a large positive a "
-        "overflows even in the branch np.where discards — clip it with np.minimum(a, 0).",
+        N_("Differentiate each branch: a gives 1, γ(e^a − 1) gives γ e^a."),
+        N_("np.where(a > 0, 1.0, gamma * np.exp(a)) is almost right; np.exp of a large positive a "
+           "overflows even in the branch np.where discards — clip it with np.minimum(a, 0)."),
     ],
 )
 
@@ -145,23 +146,23 @@ def _sigmoid_bound():
 value_exercise(
     id="neurons.sigmoid-max",
     chapter=CHAPTER,
-    title="The largest slope of a steep sigmoid",
+    title=N_("The largest slope of a steep sigmoid"),
     points=1,
     name="sigmoid_slope_max",
     answer=lambda: _BETA * _sigmoid_bound(),
     rtol=1e-6,
     mistakes=[
         (_sigmoid_bound,
-         "That is the largest slope of σ(a) itself. Here h(a) = σ(βa): the chain rule gives "
-         "h'(a) = β σ'(βa), so the bound is multiplied by β."),
+         N_("That is the largest slope of σ(a) itself. Here h(a) = σ(βa): the chain rule gives "
+            "h'(a) = β σ'(βa), so the bound is multiplied by β.")),
         (lambda: _sigmoid_bound() / _BETA,
-         "The chain rule multiplies by the inner derivative β, it does not divide by it: "
-         "h'(a) = β σ'(βa)."),
+         N_("The chain rule multiplies by the inner derivative β, it does not divide by it: "
+            "h'(a) = β σ'(βa).")),
         (lambda: float(activations.sigmoid().h(0.0)),
-         "That is σ(0), the value of the function at its steepest point, not its slope there."),
+         N_("That is σ(0), the value of the function at its steepest point, not its slope there.")),
     ],
-    hints=["σ'(a) = σ(a)(1 − σ(a)) is at most 1/4, at a = 0.",
-           "h(a) = σ(βa) is σ of the inner function βa: differentiate with the chain rule."],
+    hints=[N_("σ'(a) = σ(a)(1 − σ(a)) is at most 1/4, at a = 0."),
+           N_("h(a) = σ(βa) is σ of the inner function βa: differentiate with the chain rule.")],
 )
 
 
@@ -170,24 +171,24 @@ value_exercise(
 choice_exercise(
     id="neurons.exceeds-one",
     chapter=CHAPTER,
-    title="Which derivative can exceed 1?",
+    title=N_("Which derivative can exceed 1?"),
     points=1,
     name="exceeds_one",
-    options=["logistic sigmoid", "tanh", "ReLU", "LeakyReLU (γ < 1)", "ELU (γ < 1)", "softplus",
-             "swish (β = 1)", "identity"],
+    options=[N_("logistic sigmoid"), N_("tanh"), N_("ReLU"), N_("LeakyReLU (γ < 1)"), N_("ELU (γ < 1)"), N_("softplus"),
+             N_("swish (β = 1)"), N_("identity")],
     answer="nnb2:RgqiY2U9tX0jjyy6dA",
     explanations={
-        0: "σ'(a) = σ(1 − σ) is at most 1/4.",
-        1: "tanh'(a) = 1 − tanh²(a) is at most 1, reached only at a = 0.",
-        2: "ReLU' is 0 or 1.",
-        3: "LeakyReLU' is γ or 1.",
-        4: "ELU' is 1 for a > 0 and γ e^a ≤ γ < 1 for a ≤ 0.",
-        5: "softplus' = σ(a) < 1.",
-        6: "Right: swish'(a) = σ(a) + a σ(a)(1 − σ(a)) rises a little above 1 (about 1.1 near a ≈ 2.4) "
-           "before it settles to 1.",
-        7: "identity' = 1 exactly, never more.",
+        0: N_("σ'(a) = σ(1 − σ) is at most 1/4."),
+        1: N_("tanh'(a) = 1 − tanh²(a) is at most 1, reached only at a = 0."),
+        2: N_("ReLU' is 0 or 1."),
+        3: N_("LeakyReLU' is γ or 1."),
+        4: N_("ELU' is 1 for a > 0 and γ e^a ≤ γ < 1 for a ≤ 0."),
+        5: N_("softplus' = σ(a) < 1."),
+        6: N_("Right: swish'(a) = σ(a) + a σ(a)(1 − σ(a)) rises a little above 1 (about 1.1 near a ≈ 2.4) "
+              "before it settles to 1."),
+        7: N_("identity' = 1 exactly, never more."),
     },
-    hints=["Plot h'(a) for each in the widget of this chapter, or read the range table."],
+    hints=[N_("Plot h'(a) for each in the widget of this chapter, or read the range table.")],
 )
 
 
@@ -205,28 +206,30 @@ def _swish_relu_goal(beta):
     beta = float(beta)
     gap = _swish_gap(beta)
     if gap >= 0.05:
-        return False, f"β = {beta:g}: the largest gap between swish and ReLU on [−3, 3] is {gap:.4f} (need < 0.05)."
+        return False, _("β = {beta:g}: the largest gap between swish and ReLU on [−3, 3] is {gap:.4f} "
+                        "(need < 0.05).").format(beta=beta, gap=gap)
     below = round(beta - _SWISH_STEP, 10)
     gap_below = _swish_gap(below) if below > 0 else np.inf
     if gap_below < 0.05:
-        return False, (f"β = {beta:g} meets the goal (largest gap {gap:.4f}), but so does β = {below:g} "
-                       f"(gap {gap_below:.4f}): the task asks for the smallest β on the slider.")
-    return True, (f"β = {beta:g} is the smallest: the gap is {gap:.4f} < 0.05, while β = {below:g} gives "
-                  f"{gap_below:.4f}. The largest gap is at a ≈ −1.28/β, where |a σ(βa)| ≈ 0.278/β, "
-                  "so β must exceed 0.278/0.05 ≈ 5.57.")
+        return False, _("β = {beta:g} meets the goal (largest gap {gap:.4f}), but so does β = {below:g} "
+                        "(gap {gap_below:.4f}): the task asks for the smallest β on the slider.").format(
+            beta=beta, gap=gap, below=below, gap_below=gap_below)
+    return True, _("β = {beta:g} is the smallest: the gap is {gap:.4f} < 0.05, while β = {below:g} gives "
+                   "{gap_below:.4f}. The largest gap is at a ≈ −1.28/β, where |a σ(βa)| ≈ 0.278/β, "
+                   "so β must exceed 0.278/0.05 ≈ 5.57.").format(beta=beta, gap=gap, below=below, gap_below=gap_below)
 
 
 slider_task(
     id="neurons.swish-relu",
     solution="nnb2:jqRvEgXB2cEEV5iS7-JcehgUsxgDDo4s",   # a setting that meets the goal
     chapter=CHAPTER,
-    title="Make swish look like ReLU",
+    title=N_("Make swish look like ReLU"),
     points=1,
     name="swish_setting",
     sliders={"beta": (0.5, 10.0, _SWISH_STEP, 1.0)},
     goal=_swish_relu_goal,
-    hints=["For a < 0 ReLU is 0 and swish is a σ(βa), a small negative bump; a larger β makes it narrower.",
-           "The bump's depth shrinks like 1/β: a σ(βa) = (βa) σ(βa) / β, and u σ(u) has its minimum, "
-           "about −0.278, at u ≈ −1.28.",
-           "So the largest gap is 0.278/β: solve 0.278/β < 0.05 and round up to the slider's step."],
+    hints=[N_("For a < 0 ReLU is 0 and swish is a σ(βa), a small negative bump; a larger β makes it narrower."),
+           N_("The bump's depth shrinks like 1/β: a σ(βa) = (βa) σ(βa) / β, and u σ(u) has its minimum, "
+              "about −0.278, at u ≈ −1.28."),
+           N_("So the largest gap is 0.278/β: solve 0.278/β < 0.05 and round up to the slider's step.")],
 )

@@ -7,6 +7,7 @@ import numpy as np
 from nnbook import losses
 from nnbook.activations import sigmoid
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.i18n import N_
 
 CHAPTER = 12
 
@@ -46,7 +47,7 @@ def _onehot_like(A, labels):
 function_exercise(
     id="softmax.delta",
     chapter=CHAPTER,
-    title="The output delta of softmax and cross-entropy",
+    title=N_("The output delta of softmax and cross-entropy"),
     points=2,
     name="softmax_delta",
     reference=_delta_reference,
@@ -54,19 +55,19 @@ function_exercise(
     grading_cases=_delta_grading,
     mistakes=[
         (lambda A, labels: _onehot_like(A, labels) - losses.softmax(A),
-         "Sign error: δ = ∂E/∂a = y − t, not t − y (E decreases when the true class's y grows)."),
+         N_("Sign error: δ = ∂E/∂a = y − t, not t − y (E decreases when the true class's y grows).")),
         (lambda A, labels: losses.softmax(A),
-         "You returned y: the one-hot target t must be subtracted (the case k = j gives y_j − 1)."),
+         N_("You returned y: the one-hot target t must be subtracted (the case k = j gives y_j − 1).")),
         (lambda A, labels: _naive_softmax(A) - _onehot_like(A, labels),
-         "Your softmax overflows for large logits (e^1000 = inf, inf/inf = nan): subtract the row maximum first."),
+         N_("Your softmax overflows for large logits (e^1000 = inf, inf/inf = nan): subtract the row maximum first.")),
         (lambda A, labels: losses.softmax(A, axis=0) - _onehot_like(A, labels),
-         "You normalised over the samples (axis 0); softmax normalises each row, over the K classes (axis=1)."),
+         N_("You normalised over the samples (axis 0); softmax normalises each row, over the K classes (axis=1).")),
         (lambda A, labels: (losses.softmax(A) - _onehot_like(A, labels)) * losses.softmax(A) * (1 - losses.softmax(A)),
-         "You multiplied by y(1 − y), as if each output were an independent sigmoid: with softmax and "
-         "cross-entropy that factor cancels, δ = y − t."),
+         N_("You multiplied by y(1 − y), as if each output were an independent sigmoid: with softmax and "
+            "cross-entropy that factor cancels, δ = y − t.")),
     ],
-    hints=["Y = softmax of every row (subtract the row maximum before np.exp), T = np.eye(K)[labels].",
-           "The answer is Y − T: the MNIST-lab lecture's two cases k = j (y_j − 1) and k ≠ j (y_i) together."],
+    hints=[N_("Y = softmax of every row (subtract the row maximum before np.exp), T = np.eye(K)[labels]."),
+           N_("The answer is Y − T: the MNIST-lab lecture's two cases k = j (y_j − 1) and k ≠ j (y_i) together.")],
 )
 
 
@@ -99,21 +100,21 @@ def _unshifted_lse(A):
 function_exercise(
     id="softmax.log-softmax",
     chapter=CHAPTER,
-    title="A stable log-softmax",
+    title=N_("A stable log-softmax"),
     points=2,
     name="log_softmax",
     reference=losses.log_softmax,
     public_cases=_ls_cases,
     grading_cases=_ls_grading,
     mistakes=[
-        (_log_of_stable, "ln of a (stable) softmax underflows: e^{-2000} is exactly 0 and ln 0 = −inf. "
-                         "Use a_k − m − ln Σ_l e^{a_l − m} instead of taking the logarithm of y."),
-        (_log_naive, "The naive softmax overflows for large logits (inf/inf = nan): subtract the row maximum."),
-        (_unshifted_lse, "ln Σ_l e^{a_l} overflows for large logits: write it as m + ln Σ_l e^{a_l − m} with m = max_l a_l."),
+        (_log_of_stable, N_("ln of a (stable) softmax underflows: e^{-2000} is exactly 0 and ln 0 = −inf. "
+                            "Use a_k − m − ln Σ_l e^{a_l − m} instead of taking the logarithm of y.")),
+        (_log_naive, N_("The naive softmax overflows for large logits (inf/inf = nan): subtract the row maximum.")),
+        (_unshifted_lse, N_("ln Σ_l e^{a_l} overflows for large logits: write it as m + ln Σ_l e^{a_l − m} with m = max_l a_l.")),
         (lambda A: A - A.max(axis=1, keepdims=True),
-         "You subtracted only the maximum; the log-sum-exp ln Σ_l e^{a_l − m} must be subtracted as well."),
+         N_("You subtracted only the maximum; the log-sum-exp ln Σ_l e^{a_l − m} must be subtracted as well.")),
     ],
-    hints=["ln y_k = a_k − ln Σ_l e^{a_l}.", "Shift by m = max_l a_l (keepdims=True) inside the log-sum-exp."],
+    hints=[N_("ln y_k = a_k − ln Σ_l e^{a_l}."), N_("Shift by m = max_l a_l (keepdims=True) inside the log-sum-exp.")],
 )
 
 
@@ -137,7 +138,7 @@ def _ss_grading(rng):
 function_exercise(
     id="softmax.sigmoid-sse",
     chapter=CHAPTER,
-    title="The delta of a sigmoid output with the sum of squares",
+    title=N_("The delta of a sigmoid output with the sum of squares"),
     points=2,
     name="sigmoid_sse_delta",
     reference=_sigmoid_sse_reference,
@@ -145,14 +146,14 @@ function_exercise(
     grading_cases=_ss_grading,
     mistakes=[
         (lambda a, t: sigmoid().h(a) - t,
-         "That is y − t, the delta of the *matching* pair (sigmoid + cross-entropy). With the sum of squares "
-         "the factor σ'(a) = y(1 − y) stays."),
+         N_("That is y − t, the delta of the *matching* pair (sigmoid + cross-entropy). With the sum of squares "
+            "the factor σ'(a) = y(1 − y) stays.")),
         (lambda a, t: (sigmoid().h(a) - t) * sigmoid().h(a),
-         "You multiplied by σ(a) = y; the chain rule needs σ'(a) = y(1 − y)."),
+         N_("You multiplied by σ(a) = y; the chain rule needs σ'(a) = y(1 − y).")),
         (lambda a, t: (t - sigmoid().h(a)) * sigmoid().dh(a),
-         "Sign error: ∂E/∂y = y − t for E = ½(y − t)²."),
+         N_("Sign error: ∂E/∂y = y − t for E = ½(y − t)².")),
     ],
-    hints=["δ = ∂E/∂y · ∂y/∂a.", "∂E/∂y = y − t and ∂y/∂a = σ'(a) = y(1 − y)."],
+    hints=[N_("δ = ∂E/∂y · ∂y/∂a."), N_("∂E/∂y = y − t and ∂y/∂a = σ'(a) = y(1 − y).")],
 )
 
 
@@ -168,18 +169,18 @@ def _y1():
 value_exercise(
     id="softmax.delta-value",
     chapter=CHAPTER,
-    title="One delta of the lab",
+    title=N_("One delta of the lab"),
     points=1,
     name="delta_1",
     answer=lambda: _y1() - 1.0,
     rtol=2e-3,
     mistakes=[
-        (lambda: _y1(), "That is y₁ itself; for the true class (k = j) the delta is y_j − 1."),
-        (lambda: 1.0 - _y1(), "Sign error: δ_j = y_j − 1 is negative for the true class."),
-        (lambda: -1.0 / _y1(), "That is only ∂E/∂y₁ = −1/y₁; multiply by ∂y₁/∂a₁ = y₁(1 − y₁)."),
-        (lambda: _y1() * (1 - _y1()), "That is ∂y₁/∂a₁ alone; the chain rule multiplies it by ∂E/∂y₁ = −1/y₁."),
+        (lambda: _y1(), N_("That is y₁ itself; for the true class (k = j) the delta is y_j − 1.")),
+        (lambda: 1.0 - _y1(), N_("Sign error: δ_j = y_j − 1 is negative for the true class.")),
+        (lambda: -1.0 / _y1(), N_("That is only ∂E/∂y₁ = −1/y₁; multiply by ∂y₁/∂a₁ = y₁(1 − y₁).")),
+        (lambda: _y1() * (1 - _y1()), N_("That is ∂y₁/∂a₁ alone; the chain rule multiplies it by ∂E/∂y₁ = −1/y₁.")),
     ],
-    hints=["Compute y = softmax(a) first (y₁ ≈ 0.66).", "For the true class, δ_j = y_j − 1."],
+    hints=[N_("Compute y = softmax(a) first (y₁ ≈ 0.66)."), N_("For the true class, δ_j = y_j − 1.")],
 )
 
 
@@ -188,21 +189,21 @@ value_exercise(
 choice_exercise(
     id="softmax.which-pair",
     chapter=CHAPTER,
-    title="Which pair does not give y − t?",
+    title=N_("Which pair does not give y − t?"),
     points=1,
     name="answer_which_pair",
     options=[
-        "identity outputs with the sum-of-squares error",
-        "a logistic sigmoid output with the binary cross-entropy",
-        "softmax outputs with the cross-entropy",
-        "a logistic sigmoid output with the sum-of-squares error",
+        N_("identity outputs with the sum-of-squares error"),
+        N_("a logistic sigmoid output with the binary cross-entropy"),
+        N_("softmax outputs with the cross-entropy"),
+        N_("a logistic sigmoid output with the sum-of-squares error"),
     ],
     answer="nnb2:09nYRzeN0IKGHd8vWQ",
     explanations={
-        0: "y = a and E = ½(y − t)² give δ = y − t directly.",
-        1: "∂E/∂y = (y − t)/(y(1 − y)) and σ' = y(1 − y) cancel: δ = y − t.",
-        2: "The MNIST-lab lecture's derivation: the two cases combine to δ = y − t.",
-        3: "Right: δ = (y − t) y (1 − y); the factor σ' does not cancel, and it is tiny for confident mistakes.",
+        0: N_("y = a and E = ½(y − t)² give δ = y − t directly."),
+        1: N_("∂E/∂y = (y − t)/(y(1 − y)) and σ' = y(1 − y) cancel: δ = y − t."),
+        2: N_("The MNIST-lab lecture's derivation: the two cases combine to δ = y − t."),
+        3: N_("Right: δ = (y − t) y (1 − y); the factor σ' does not cancel, and it is tiny for confident mistakes."),
     },
-    hints=["In which pair does the derivative of the output unit not cancel against ∂E/∂y?"],
+    hints=[N_("In which pair does the derivative of the output unit not cancel against ∂E/∂y?")],
 )

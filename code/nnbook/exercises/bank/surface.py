@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook import surface as S
 from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
+from nnbook.i18n import N_, _
 
 CHAPTER = 7
 
@@ -45,7 +46,7 @@ def _quad_grading(rng):
 function_exercise(
     id="surface.quadratic",
     chapter=CHAPTER,
-    title="The quadratic model",
+    title=N_("The quadratic model"),
     points=2,
     name="quadratic_model",
     reference=_quad_reference,
@@ -53,13 +54,13 @@ function_exercise(
     grading_cases=_quad_grading,
     mistakes=[
         (lambda w, wh, E0, b, H: float(E0 + (w - wh) @ b + (w - wh) @ H @ (w - wh)),
-         "You forgot the ½ in front of the quadratic term (the Taylor series has 1/2! there)."),
+         N_("You forgot the ½ in front of the quadratic term (the Taylor series has 1/2! there).")),
         (lambda w, wh, E0, b, H: float(E0 - (w - wh) @ b + 0.5 * (w - wh) @ H @ (w - wh)),
-         "Sign error: the linear term is +(w − ŵ)ᵀb; the minus sign belongs to a descent step, not to the model."),
+         N_("Sign error: the linear term is +(w − ŵ)ᵀb; the minus sign belongs to a descent step, not to the model.")),
         (lambda w, wh, E0, b, H: float(E0 + (w - wh) @ b + 0.5 * w @ H @ w),
-         "The quadratic term uses the displacement w − ŵ on both sides, not w itself."),
+         N_("The quadratic term uses the displacement w − ŵ on both sides, not w itself.")),
     ],
-    hints=["Let d = w − w_hat; the model is E0 + d·b + ½ d·(H d).", "With numpy: d @ b and d @ H @ d."],
+    hints=[N_("Let d = w − w_hat; the model is E0 + d·b + ½ d·(H d)."), N_("With numpy: d @ b and d @ H @ d.")],
 )
 
 
@@ -72,7 +73,7 @@ def _axes_reference(H, delta_E):
 function_exercise(
     id="surface.axes",
     chapter=CHAPTER,
-    title="The axes of the ellipses",
+    title=N_("The axes of the ellipses"),
     points=2,
     name="half_axes",
     reference=_axes_reference,
@@ -80,14 +81,14 @@ function_exercise(
     grading_cases=lambda rng: [(_spd(rng, 4), 2.0), (np.diag([9.0, 1.0]), 0.5), (_spd(rng, 2), 0.03)],
     mistakes=[
         (lambda H, dE: np.sqrt(dE / np.linalg.eigvalsh(H)),
-         "You dropped the 2: on the axis ½ λ_i α² = ΔE, so α = √(2ΔE/λ_i)."),
+         N_("You dropped the 2: on the axis ½ λ_i α² = ΔE, so α = √(2ΔE/λ_i).")),
         (lambda H, dE: 2 * dE / np.linalg.eigvalsh(H),
-         "That is α², not α: take the square root."),
+         N_("That is α², not α: take the square root.")),
         (lambda H, dE: np.sqrt(2 * dE * np.linalg.eigvalsh(H)),
-         "The half-axis shrinks with curvature: divide by λ_i, do not multiply."),
+         N_("The half-axis shrinks with curvature: divide by λ_i, do not multiply.")),
     ],
-    hints=["Along u_i the model rises by ½ λ_i α²; set that equal to ΔE.",
-           "np.linalg.eigvalsh returns the eigenvalues of a symmetric matrix in increasing order."],
+    hints=[N_("Along u_i the model rises by ½ λ_i α²; set that equal to ΔE."),
+           N_("np.linalg.eigvalsh returns the eigenvalues of a symmetric matrix in increasing order.")],
 )
 
 
@@ -96,20 +97,20 @@ function_exercise(
 choice_exercise(
     id="surface.definite",
     chapter=CHAPTER,
-    title="Which Hessians are positive definite?",
+    title=N_("Which Hessians are positive definite?"),
     points=1,
     name="definite_choices",
-    options=["[[2, -1], [-1, 2]]", "[[1, 2], [2, 1]]", "[[3, 0], [0, 0.01]]", "[[1, 0], [0, 0]]",
-             "[[-1, 0], [0, -2]]"],
+    options=[N_("[[2, -1], [-1, 2]]"), N_("[[1, 2], [2, 1]]"), N_("[[3, 0], [0, 0.01]]"), N_("[[1, 0], [0, 0]]"),
+             N_("[[-1, 0], [0, -2]]")],
     answer="nnb2:ToL_nTc_FUShOPhZMvSOa_1gI5694ajW2G9HrQA",
     explanations={
-        0: "Positive definite: the eigenvalues are 1 and 3.",
-        1: "Not positive definite: the eigenvalues are −1 and 3 (a saddle); v = (1, −1) gives vᵀHv = −2.",
-        2: "Positive definite: both eigenvalues (3 and 0.01) are positive, however small one of them is.",
-        3: "Only semi-definite: the eigenvalue 0 gives vᵀHv = 0 for v = (0, 1).",
-        4: "Negative definite: both eigenvalues are negative — the Hessian of a maximum.",
+        0: N_("Positive definite: the eigenvalues are 1 and 3."),
+        1: N_("Not positive definite: the eigenvalues are −1 and 3 (a saddle); v = (1, −1) gives vᵀHv = −2."),
+        2: N_("Positive definite: both eigenvalues (3 and 0.01) are positive, however small one of them is."),
+        3: N_("Only semi-definite: the eigenvalue 0 gives vᵀHv = 0 for v = (0, 1)."),
+        4: N_("Negative definite: both eigenvalues are negative — the Hessian of a maximum."),
     },
-    hints=["Find the eigenvalues: a 2×2 symmetric matrix has trace = λ_1 + λ_2 and determinant = λ_1 λ_2."],
+    hints=[N_("Find the eigenvalues: a 2×2 symmetric matrix has trace = λ_1 + λ_2 and determinant = λ_1 λ_2.")],
 )
 
 
@@ -126,25 +127,25 @@ def _axis_eigenvalues():
 value_exercise(
     id="surface.long-axis",
     chapter=CHAPTER,
-    title="The longest axis of an ellipse",
+    title=N_("The longest axis of an ellipse"),
     points=1,
     name="long_half_axis",
     answer=lambda: float(S.ellipse_axes(_H_AXIS, _DELTA_E)[0].max()),
     rtol=1e-3,
     mistakes=[
         (lambda: float(np.sqrt(_DELTA_E / _axis_eigenvalues()[0])),
-         "You dropped the factor 2: on the axis ½ λ α² = ΔE, so α = √(2ΔE/λ)."),
+         N_("You dropped the factor 2: on the axis ½ λ α² = ΔE, so α = √(2ΔE/λ).")),
         (lambda: float(2 * _DELTA_E / _axis_eigenvalues()[0]),
-         "That is α², the square of the half-axis: take the square root."),
+         N_("That is α², the square of the half-axis: take the square root.")),
         (lambda: float(np.sqrt(2 * _DELTA_E / _axis_eigenvalues()[1])),
-         "That is the *shortest* half-axis: the long axis points along the eigenvector of the smallest "
-         "eigenvalue, where the error rises most slowly."),
+         N_("That is the *shortest* half-axis: the long axis points along the eigenvector of the smallest "
+            "eigenvalue, where the error rises most slowly.")),
         (lambda: float(np.sqrt(2 * _DELTA_E / _H_AXIS.diagonal().min())),
-         "You used a diagonal entry of H; the axes belong to its eigenvalues (H is not diagonal: its "
-         "eigenvectors are not the coordinate axes)."),
+         N_("You used a diagonal entry of H; the axes belong to its eigenvalues (H is not diagonal: its "
+            "eigenvectors are not the coordinate axes).")),
     ],
-    hints=["The eigenvalues of a 2×2 symmetric matrix: λ_1 + λ_2 = trace, λ_1 λ_2 = determinant.",
-           "Along u_i the quadratic model rises by ½ λ_i α²; set that equal to ΔE."],
+    hints=[N_("The eigenvalues of a 2×2 symmetric matrix: λ_1 + λ_2 = trace, λ_1 λ_2 = determinant."),
+           N_("Along u_i the quadratic model rises by ½ λ_i α²; set that equal to ΔE.")],
 )
 
 
@@ -172,29 +173,33 @@ def _indefinite_goal(s):
     s = round(float(s), 10)
     w = _line_point(s)
     lam = np.linalg.eigvalsh(_LINE["model"].hessian(w))
-    where = f"s = {s:g}, ŵ = ({w[0]:.3f}, {w[1]:.3f}): eigenvalues of H ({lam[0]:.3f}, {lam[1]:.3f})"
+    where = _("s = {s:g}, ŵ = ({w1:.3f}, {w2:.3f}): eigenvalues of H ({l1:.3f}, {l2:.3f})").format(
+        s=s, w1=w[0], w2=w[1], l1=lam[0], l2=lam[1])
     if lam[0] > 0:
-        return False, f"{where}: still positive definite, the quadratic model is a bowl. Move towards the saddle."
+        return False, _("{where}: still positive definite, the quadratic model is a bowl. "
+                        "Move towards the saddle.").format(where=where)
     before = round(s - _S_STEP, 10)
     if before >= 0 and _lambda_min(before) <= 0:
-        return False, (f"{where}: indefinite, but so is the previous slider position s = {before:g} "
-                       f"(λ_min = {_lambda_min(before):.3f}). Find the first one.")
-    return True, (f"{where}: the first position on the slider where H has a negative eigenvalue "
-                  f"(at s = {before:g}, λ_min = {_lambda_min(before):.3f} > 0). The bowl around the "
-                  "minimum ends here, well before the saddle point at s = 1.")
+        return False, _("{where}: indefinite, but so is the previous slider position s = {before:g} "
+                        "(λ_min = {lam_min:.3f}). Find the first one.").format(
+            where=where, before=before, lam_min=_lambda_min(before))
+    return True, _("{where}: the first position on the slider where H has a negative eigenvalue "
+                   "(at s = {before:g}, λ_min = {lam_min:.3f} > 0). The bowl around the "
+                   "minimum ends here, well before the saddle point at s = 1.").format(
+        where=where, before=before, lam_min=_lambda_min(before))
 
 
 slider_task(
     id="surface.indefinite",
     chapter=CHAPTER,
-    title="Where the bowl ends",
+    title=N_("Where the bowl ends"),
     points=1,
     name="indefinite_point",
     sliders={"s": (0.0, 1.0, _S_STEP, 0.0)},
     goal=_indefinite_goal,
     solution="nnb2:WxOd-7Cu1o0gtFQOGfS1PkFReM19dg",   # a setting that meets the goal
-    hints=["At s = 0 (the minimum) H is positive definite, at s = 1 (the saddle point) it is not: "
-           "somewhere in between its smallest eigenvalue crosses 0.",
-           "The smallest eigenvalue changes continuously along the line: halve the interval where it "
-           "changes sign (bisection) instead of trying every position."],
+    hints=[N_("At s = 0 (the minimum) H is positive definite, at s = 1 (the saddle point) it is not: "
+              "somewhere in between its smallest eigenvalue crosses 0."),
+           N_("The smallest eigenvalue changes continuously along the line: halve the interval where it "
+              "changes sign (bisection) instead of trying every position.")],
 )

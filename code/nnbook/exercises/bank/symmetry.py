@@ -6,6 +6,7 @@ import numpy as np
 
 from nnbook import symmetry as S
 from nnbook.exercises import choice_exercise, function_exercise, value_exercise
+from nnbook.i18n import N_
 
 CHAPTER = 5
 
@@ -47,20 +48,20 @@ def _flip_no_output(W1, b1, W2, j):
 function_exercise(
     id="symmetry.flip",
     chapter=CHAPTER,
-    title="Flip a hidden unit",
+    title=N_("Flip a hidden unit"),
     points=2,
     name="flip_unit",
     reference=_flip_reference,
     public_cases=_flip_cases,
     grading_cases=_flip_grading,
     mistakes=[
-        (_flip_no_bias, "You left the bias b1[j] alone: the bias is the weight w_j0 on x_0 = 1 and must "
-                        "change sign with the other incoming weights, or tanh(−a) = −tanh(a) does not apply."),
-        (_flip_no_output, "You flipped only the weights *into* unit j: then z_j changes sign and the output "
-                          "with it. Negate column j of W2 too."),
+        (_flip_no_bias, N_("You left the bias b1[j] alone: the bias is the weight w_j0 on x_0 = 1 and must "
+                           "change sign with the other incoming weights, or tanh(−a) = −tanh(a) does not apply.")),
+        (_flip_no_output, N_("You flipped only the weights *into* unit j: then z_j changes sign and the output "
+                             "with it. Negate column j of W2 too.")),
     ],
-    hints=["Unit j's incoming weights are row j of W1 (and b1[j]); its outgoing weights are column j of W2.",
-           "Copy the arrays first (W1.copy()) so the inputs stay unchanged."],
+    hints=[N_("Unit j's incoming weights are row j of W1 (and b1[j]); its outgoing weights are column j of W2."),
+           N_("Copy the arrays first (W1.copy()) so the inputs stay unchanged.")],
 )
 
 
@@ -80,7 +81,7 @@ def _perm_grading(rng):
 function_exercise(
     id="symmetry.permute",
     chapter=CHAPTER,
-    title="Exchange the hidden units",
+    title=N_("Exchange the hidden units"),
     points=2,
     name="permute_hidden",
     reference=lambda W1, b1, W2, perm: S.permute_units(W1, b1, W2, perm),
@@ -88,14 +89,14 @@ function_exercise(
     grading_cases=_perm_grading,
     mistakes=[
         (lambda W1, b1, W2, perm: (W1[perm], b1.copy(), W2[:, perm]),
-         "The biases belong to the units: permute b1 with the rows of W1."),
+         N_("The biases belong to the units: permute b1 with the rows of W1.")),
         (lambda W1, b1, W2, perm: (W1[perm], b1[perm], W2.copy()),
-         "You moved the incoming weights but not the outgoing ones: the columns of W2 must follow."),
+         N_("You moved the incoming weights but not the outgoing ones: the columns of W2 must follow.")),
         (lambda W1, b1, W2, perm: tuple(S.permute_units(W1, b1, W2, np.argsort(perm))),
-         "That is the inverse permutation: new unit j must be old unit perm[j], i.e. W1[perm]."),
+         N_("That is the inverse permutation: new unit j must be old unit perm[j], i.e. W1[perm].")),
     ],
-    hints=["Unit j is row j of W1 and b1 but column j of W2 (W2 is (K, M)).",
-           "NumPy fancy indexing: W1[perm] and W2[:, perm]."],
+    hints=[N_("Unit j is row j of W1 and b1 but column j of W2 (W2 is (K, M))."),
+           N_("NumPy fancy indexing: W1[perm] and W2[:, perm].")],
 )
 
 
@@ -104,21 +105,21 @@ function_exercise(
 value_exercise(
     id="symmetry.count",
     chapter=CHAPTER,
-    title="Count the equivalent weight vectors",
+    title=N_("Count the equivalent weight vectors"),
     points=1,
     name="twin_count",
     answer=lambda: S.symmetry_factor([4, 3]),
     rtol=0.0,
     atol=0.5,
     mistakes=[
-        (lambda: S.symmetry_factor(7), "You treated the 7 units as one layer; units cannot move between layers."),
+        (lambda: S.symmetry_factor(7), N_("You treated the 7 units as one layer; units cannot move between layers.")),
         (lambda: S.symmetry_factor(4) + S.symmetry_factor(3),
-         "The two layers' symmetries combine freely, so the factors multiply, not add."),
-        (lambda: 2 ** 7, "That counts only the sign flips; the permutations of each layer multiply in too."),
-        (lambda: S.symmetry_factor(4), "That is the first layer alone; the second layer has its own M!·2^M."),
+         N_("The two layers' symmetries combine freely, so the factors multiply, not add.")),
+        (lambda: 2 ** 7, N_("That counts only the sign flips; the permutations of each layer multiply in too.")),
+        (lambda: S.symmetry_factor(4), N_("That is the first layer alone; the second layer has its own M!·2^M.")),
     ],
-    hints=["Each layer of M tanh units contributes M!·2^M.",
-           "Any symmetry of layer 1 can be combined with any symmetry of layer 2."],
+    hints=[N_("Each layer of M tanh units contributes M!·2^M."),
+           N_("Any symmetry of layer 1 can be combined with any symmetry of layer 2.")],
 )
 
 
@@ -156,21 +157,21 @@ def _distinct_units_after_training():
 value_exercise(
     id="symmetry.twins",
     chapter=CHAPTER,
-    title="Twins stay twins",
+    title=N_("Twins stay twins"),
     points=1,
     name="distinct_units",
     answer=_distinct_units_after_training,
     rtol=0.0,
     atol=0.5,
     mistakes=[
-        (lambda: 6, "Gradient descent cannot separate units that start equal: at a point where two units "
-                    "are equal, exchanging them leaves w and therefore ∇E unchanged, so both get the same "
-                    "update, at every step. Equal units stay equal."),
-        (lambda: 1, "Units that start different stay different: their gradients differ, and nothing pulls "
-                    "them onto each other. Only the units that start equal stay equal."),
+        (lambda: 6, N_("Gradient descent cannot separate units that start equal: at a point where two units "
+                       "are equal, exchanging them leaves w and therefore ∇E unchanged, so both get the same "
+                       "update, at every step. Equal units stay equal.")),
+        (lambda: 1, N_("Units that start different stay different: their gradients differ, and nothing pulls "
+                       "them onto each other. Only the units that start equal stay equal.")),
     ],
-    hints=["What does the exchange of two equal units do to w, and so to ∇E(w)?",
-           "Count the groups of equal units at the start."],
+    hints=[N_("What does the exchange of two equal units do to w, and so to ∇E(w)?"),
+           N_("Count the groups of equal units at the start.")],
 )
 
 
@@ -179,16 +180,16 @@ value_exercise(
 choice_exercise(
     id="symmetry.free-flip",
     chapter=CHAPTER,
-    title="Which units flip for free?",
+    title=N_("Which units flip for free?"),
     points=1,
     name="free_flip_activation",
-    options=["logistic sigmoid", "tanh", "ReLU", "softplus"],
+    options=[N_("logistic sigmoid"), N_("tanh"), N_("ReLU"), N_("softplus")],
     answer="nnb2:HfGZUZd6L6eRcqyuLQ",
     explanations={
-        0: "σ(−a) = 1 − σ(a): the flip works only if the next layer's biases absorb w_kj as well.",
-        1: "Right: tanh is odd, tanh(−a) = −tanh(a), so the outgoing weights undo the sign change alone.",
-        2: "max{0, −a} is not −max{0, a}: ReLU has no sign flips (it has a positive scaling symmetry instead).",
-        3: "softplus(−a) = softplus(a) − a: not odd, so a flip changes the function.",
+        0: N_("σ(−a) = 1 − σ(a): the flip works only if the next layer's biases absorb w_kj as well."),
+        1: N_("Right: tanh is odd, tanh(−a) = −tanh(a), so the outgoing weights undo the sign change alone."),
+        2: N_("max{0, −a} is not −max{0, a}: ReLU has no sign flips (it has a positive scaling symmetry instead)."),
+        3: N_("softplus(−a) = softplus(a) − a: not odd, so a flip changes the function."),
     },
-    hints=["Which of these functions satisfies h(−a) = −h(a)?"],
+    hints=[N_("Which of these functions satisfies h(−a) = −h(a)?")],
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnbook.exercises import choice_exercise, function_exercise, slider_task, value_exercise
+from nnbook.i18n import N_, _
 
 CHAPTER = 14
 
@@ -61,21 +62,21 @@ def _reversed(delta_L, Ws, dhs):
 function_exercise(
     id="vanishing.backprop-deltas",
     chapter=CHAPTER,
-    title="All the deltas of a network",
+    title=N_("All the deltas of a network"),
     points=2,
     name="backprop_deltas",
     reference=_deltas_reference,
     public_cases=_bd_cases,
     grading_cases=_bd_grading,
     mistakes=[
-        (_forgot_dh, "The factor h'(A^(l)) is missing: every layer multiplies by the derivative of its activation — "
-                     "that factor is what makes the signal vanish."),
-        (_transposed, "W^(l+1) is (n_{l+1}, n_l): δ^(l+1) W^(l+1) (no transpose) gives the (N, n_l) sums Σ_k w_kj δ_k."),
-        (_wrong_W, "Off by one layer: δ^(l) is computed with W^(l+1), the weights *above* layer l (Ws[l] in 0-based indexing)."),
-        (_reversed, "The list is reversed: return [δ^(1), ..., δ^(L)], the first hidden layer first."),
+        (_forgot_dh, N_("The factor h'(A^(l)) is missing: every layer multiplies by the derivative of its activation — "
+                        "that factor is what makes the signal vanish.")),
+        (_transposed, N_("W^(l+1) is (n_{l+1}, n_l): δ^(l+1) W^(l+1) (no transpose) gives the (N, n_l) sums Σ_k w_kj δ_k.")),
+        (_wrong_W, N_("Off by one layer: δ^(l) is computed with W^(l+1), the weights *above* layer l (Ws[l] in 0-based indexing).")),
+        (_reversed, N_("The list is reversed: return [δ^(1), ..., δ^(L)], the first hidden layer first.")),
     ],
-    hints=["Start from [delta_L] and go down: l = L−1, ..., 1.",
-           "With 0-based lists, W^(l+1) is Ws[l] and h'(A^(l)) is dhs[l-1]."],
+    hints=[N_("Start from [delta_L] and go down: l = L−1, ..., 1."),
+           N_("With 0-based lists, W^(l+1) is Ws[l] and h'(A^(l)) is dhs[l-1].")],
 )
 
 
@@ -90,21 +91,21 @@ def _sigma_max():
 value_exercise(
     id="vanishing.ten-layers",
     chapter=CHAPTER,
-    title="The bound after ten layers",
+    title=N_("The bound after ten layers"),
     points=1,
     name="sigmoid_factor_10",
     answer=lambda: _sigma_max() ** 10,
     rtol=1e-3,
     mistakes=[
         (lambda: (1 / _sigma_max()) ** 10,
-         "That is 4¹⁰, the factor by which the signal is *divided* at least. The question asks for the "
-         "factor it is *multiplied* by: at most (1/4)¹⁰, a number far below 1."),
-        (lambda: _sigma_max(), "That is the factor of one layer; ten layers multiply ten such factors."),
-        (lambda: 10 * _sigma_max(), "The factors multiply, they do not add: (1/4)^10, not 10 · 1/4."),
-        (lambda: 0.5 ** 10, "0.5 is σ(0), the value of the sigmoid; the bound is on its derivative, σ'(0) = 1/4."),
-        (lambda: 1.0, "1 bounds tanh', not σ'."),
+         N_("That is 4¹⁰, the factor by which the signal is *divided* at least. The question asks for the "
+            "factor it is *multiplied* by: at most (1/4)¹⁰, a number far below 1.")),
+        (lambda: _sigma_max(), N_("That is the factor of one layer; ten layers multiply ten such factors.")),
+        (lambda: 10 * _sigma_max(), N_("The factors multiply, they do not add: (1/4)^10, not 10 · 1/4.")),
+        (lambda: 0.5 ** 10, N_("0.5 is σ(0), the value of the sigmoid; the bound is on its derivative, σ'(0) = 1/4.")),
+        (lambda: 1.0, N_("1 bounds tanh', not σ'.")),
     ],
-    hints=["σ'(a) ≤ 1/4 for every a.", "Multiply ten factors of at most 1/4: the result is a number below 1."],
+    hints=[N_("σ'(a) ≤ 1/4 for every a."), N_("Multiply ten factors of at most 1/4: the result is a number below 1.")],
 )
 
 
@@ -125,21 +126,24 @@ def _gain_ratio(g):
 def _gain_goal(g):
     r = _gain_ratio(g)
     if 0.1 <= r <= 10:
-        return True, f"g = {g:.2f}: ‖δ^(1)‖ / ‖δ^(12)‖ = {r:.2f}, between 0.1 and 10."
-    what = "vanishes: make the weights larger" if r < 0.1 else "explodes: make the weights smaller"
-    return False, f"g = {g:.2f}: ‖δ^(1)‖ / ‖δ^(12)‖ = {r:.1e}; the signal {what}."
+        return True, _("g = {g:.2f}: ‖δ^(1)‖ / ‖δ^(12)‖ = {r:.2f}, between 0.1 and 10.").format(g=g, r=r)
+    if r < 0.1:
+        return False, _("g = {g:.2f}: ‖δ^(1)‖ / ‖δ^(12)‖ = {r:.1e}; the signal vanishes: make the weights "
+                        "larger.").format(g=g, r=r)
+    return False, _("g = {g:.2f}: ‖δ^(1)‖ / ‖δ^(12)‖ = {r:.1e}; the signal explodes: make the weights "
+                    "smaller.").format(g=g, r=r)
 
 
 slider_task(
     id="vanishing.gain",
     solution="nnb2:twNndlxuGuhxyN8y9pfX_ndQbcDd",   # a setting that meets the goal
     chapter=CHAPTER,
-    title="Neither vanishing nor exploding",
+    title=N_("Neither vanishing nor exploding"),
     points=1,
     name="gain_setting",
     sliders={"g": (0.25, 4.0, 0.05, 0.5)},
     goal=_gain_goal,
-    hints=["Each layer scales δ by about (typical tanh') × g.", "tanh' ≤ 1, so g must be at least about 1."],
+    hints=[N_("Each layer scales δ by about (typical tanh') × g."), N_("tanh' ≤ 1, so g must be at least about 1.")],
 )
 
 
@@ -148,16 +152,16 @@ slider_task(
 choice_exercise(
     id="vanishing.softplus-range",
     chapter=CHAPTER,
-    title="The range of softplus'",
+    title=N_("The range of softplus'"),
     points=1,
     name="answer_softplus_range",
-    options=["(0, 1/4]", "(0, 1)", "{0, 1}", "(0, ∞)"],
+    options=[N_("(0, 1/4]"), N_("(0, 1)"), N_("{0, 1}"), N_("(0, ∞)")],
     answer="nnb2:uABxQZGePxIeema56g",
     explanations={
-        0: "(0, 1/4] is the range of σ'; softplus' is σ itself.",
-        1: "Right: softplus'(a) = e^a / (1 + e^a) = σ(a), which tends to 0 and 1 without reaching them.",
-        2: "{0, 1} is the range of ReLU' (with ReLU'(0) = 0); softplus is smooth.",
-        3: "softplus grows at most like a, so its slope never exceeds 1.",
+        0: N_("(0, 1/4] is the range of σ'; softplus' is σ itself."),
+        1: N_("Right: softplus'(a) = e^a / (1 + e^a) = σ(a), which tends to 0 and 1 without reaching them."),
+        2: N_("{0, 1} is the range of ReLU' (with ReLU'(0) = 0); softplus is smooth."),
+        3: N_("softplus grows at most like a, so its slope never exceeds 1."),
     },
-    hints=["Differentiate ln(1 + e^a)."],
+    hints=[N_("Differentiate ln(1 + e^a).")],
 )
