@@ -322,7 +322,32 @@ def translatable_titles(app) -> None:
             if msg:
                 catalog.add(msg, MsgOrigin(source, line))
 
+    class TranslateToctreeCaptions(SphinxTransform):
+        """The parts' captions of the table of contents: sphinx-external-toc inserts the toctrees
+        (priority 100) after Sphinx translated the page (20), so they are translated here, from
+        the same catalogue (the root page's: the gettext builder puts them there)."""
+
+        default_priority = 101
+
+        def apply(self, **kwargs) -> None:
+            from sphinx import addnodes
+            from sphinx.locale import init as init_locale
+            from sphinx.util.i18n import docname_to_domain
+
+            if (self.config.language or "en") == "en" or self.app.builder.name == "gettext":
+                return
+            dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
+            domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+            catalog, found = init_locale(dirs, self.config.language, domain, namespace="nnbook-toctree")
+            if not found:
+                return
+            for node in self.document.findall(addnodes.toctree):
+                caption = node.get("caption")
+                if caption and catalog.gettext(caption) != caption:
+                    node["caption"] = node["rawcaption"] = catalog.gettext(caption)
+
     app.add_transform(TitlesToCatalogue)
+    app.add_transform(TranslateToctreeCaptions)
     app.connect("env-purge-doc", purge)
     app.connect("doctree-resolved", to_gettext_catalogue)
 

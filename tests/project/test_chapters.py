@@ -27,7 +27,7 @@ from nnbook import chapters
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "code" / "nnbook"
 HIGHER_LAYERS = {"page", "exercises", "grade", "publish"}
-NOT_A_CHAPTER_MODULE = {"chapters"}            # the table itself serves every chapter
+NOT_A_CHAPTER_MODULE = {"chapters", "i18n"}    # the table and the language module serve every chapter
 
 
 def toc_pages() -> list[tuple[str, bool]]:

@@ -58,7 +58,10 @@ def test_the_download_menu_offers_the_chapter_pdf_and_the_book_instead_of_printi
         {"label": "download-source-button", "url": "../_sources/book/ch08.md"},
         {"label": "download-pdf-button", "type": "javascript", "javascript": "window.print()"}]}
     context = {"header_buttons": [group], "pathto": lambda name, resource=0: "../" + name}
-    offer_pdf_downloads(None, "book/ch08_gradient_descent", "page.html", context, None)
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(config=SimpleNamespace(language="en"))
+    offer_pdf_downloads(app, "book/ch08_gradient_descent", "page.html", context, None)
     labels = [b["label"] for b in group["buttons"]]
     assert labels == ["download-source-button", "download-chapter-pdf-button", "download-book-pdf-button"]
     assert [b["url"] for b in group["buttons"][1:]] == ["../_pdf/ch08_gradient_descent.pdf", "../_pdf/book.pdf"]

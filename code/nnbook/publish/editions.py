@@ -30,6 +30,7 @@ class Edition:
     code: str            # the edition's short name: en, zh
     language: str        # Sphinx's language and NNBOOK_LANG
     folder: str          # below _build/html ("" for the English edition)
+    title: str = ""      # the book's title in the edition's language ("": _config.yml's)
 
     @property
     def html(self) -> Path:
@@ -57,7 +58,7 @@ class Edition:
         return BUILD / ".nnbook" / ("progress.json" if self.code == "en" else f"progress-{self.code}.json")
 
 
-EDITIONS = {"en": Edition("en", "en", ""), "zh": Edition("zh", "zh_CN", "zh")}
+EDITIONS = {"en": Edition("en", "en", ""), "zh": Edition("zh", "zh_CN", "zh", "前馈神经网络与反向传播")}
 
 
 def overrides(edition: Edition) -> dict:
@@ -68,6 +69,8 @@ def overrides(edition: Edition) -> dict:
             "language": edition.language,
             "nb_execution_cache_path": str(edition.execution_cache),
         })
+    if edition.title:
+        out.update({"html_title": edition.title, "project": edition.title})
     return out
 
 
