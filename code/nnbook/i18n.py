@@ -162,6 +162,7 @@ def N_(message: str) -> str:
 # ``exercises.po``, all others to ``page.po``. A new message is added untranslated; a changed
 # one (a vanished message that is close to it) keeps the old translation marked fuzzy, with the
 # old English as ``#| msgid``; a message gone from the source becomes obsolete.
+# The figure words of the pages' code cells go to ``figures.po`` (see ``extract_figures``).
 # ``python -m nnbook.i18n check``: lists what is untranslated, fuzzy or obsolete, and
 # translations whose ``{placeholders}`` differ from the English; exits 1 if anything is listed.
 
@@ -250,6 +251,147 @@ def _in_fstrings(package: Path):
                     yield rel, call.lineno, args[0], None, None
 
 
+# ------------------------------------------------------------------ the words of the pages' figures
+#
+# The pages' code cells are the same in both editions, and they write their figures' words
+# literally: ``ax.set_title("training error")``, ``ax.plot(..., label="data")``. Their Chinese
+# forms live in ``figures.po``; ``nnbook.page.plotting.fit_cjk_text`` swaps each figure text
+# that has a translation when a figure is shown, and the slider figures translate their labels.
+# ``python -m nnbook.i18n update`` collects these strings from the ``{code-cell}`` blocks of
+# ``book/*.md`` (when the package runs from a checkout of the book's repository).
+
+#: The book's repository when the package runs from a checkout (``code/nnbook`` inside it).
+REPO = PACKAGE.parents[1]
+#: Calls whose positional string arguments are figure words (``ax.set_title("...")``).
+FIGURE_CALLS = {"set_title", "set_xlabel", "set_ylabel", "set_zlabel", "suptitle", "supxlabel",
+                "supylabel", "text", "annotate", "set_label", "legend", "title", "xlabel", "ylabel"}
+#: Keyword arguments of any call whose strings are figure or widget words.
+FIGURE_KWARGS = {"label", "labels", "title", "xlabel", "ylabel", "zlabel", "description", "name"}
+#: Slider figures: the position of the argument that names their sliders.
+SLIDER_CALLS = {"slider_figure": 1, "slider_figure2": 1}
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+#: English words of one or two letters (a text with one of them is words, not a formula).
+_SHORT_WORDS = {"a", "an", "as", "at", "by", "if", "in", "is", "no", "of", "on", "or", "to", "up", "vs"}
+_MATH_SPAN = re.compile(r"(?<!\\)\$.+?(?<!\\)\$", re.S)
+#: A code word: an identifier with an underscore or a digit (``w1_hat``, ``float32``), or one
+#: or two letters with optional digits/subscripts/primes (``M``, ``x₁``, ``ŵ``, ``β``).
+_CODE_WORD = re.compile(r"^(?:[A-Za-z_]\w*(?:_|\d)\w*|[^\W\d_]\u0302?[^\W\d_]?[\d\u2080-\u2089'′]*)$")
+
+
+def is_figure_word(text: str) -> bool:
+    """Whether a string of a page's figure code is text to translate: it has letters outside
+    ``$math$``, is not a formula of one- and two-letter symbols (``"x+y"``, ``"η = 1.5"``) and
+    is not a code word (``"w1"``, ``"M"``, ``"η"``, ``"float32"``)."""
+    bare = _MATH_SPAN.sub(" ", text)
+    if not _LETTER.search(bare):
+        return False
+    runs = _LETTER_RUN.findall(bare)
+    if all(len(run) <= 2 and run.lower() not in _SHORT_WORDS for run in runs):   # "x+y", "η = 1.5"
+        return False
+    return not _CODE_WORD.match(text.strip())
+
+
+def code_cells(page: Path):
+    """``(first line, source)`` of every ``{code-cell}`` of a MyST page; the source keeps the
+    page's line numbering (cell options and IPython magics become blank lines)."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    k = 0
+    while k < len(lines):
+        if not lines[k].startswith("```{code-cell}"):
+            k += 1
+            continue
+        start = k + 1
+        end = start
+        while end < len(lines) and lines[end].rstrip() != "```":
+            end += 1
+        body = lines[start:end]
+        j = 0
+        if body and body[0].strip() == "---":           # a YAML block of cell options
+            j = 1
+            while j < len(body) and body[j].strip() != "---":
+                j += 1
+            j += 1
+        else:
+            while j < len(body) and re.match(r"^:[\w-]+:", body[j]):
+                j += 1
+        body = [""] * j + ["" if re.match(r"^\s*[%!]", ln) else ln for ln in body[j:]]
+        yield start + 1, "\n".join(body)
+        k = end + 1
+
+
+def _strings(node):
+    """The string constants a figure argument gives: the constant itself, the elements of a
+    list/tuple/set, the values of a dict, both branches of ``a if c else b``; f-strings are
+    counted apart (their text changes with the values)."""
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield node.lineno, node.value
+    elif isinstance(node, ast.JoinedStr):
+        yield node.lineno, None
+    elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        for elt in node.elts:
+            yield from _strings(elt)
+    elif isinstance(node, ast.Dict):
+        for value in node.values:
+            yield from _strings(value)
+    elif isinstance(node, ast.IfExp):
+        yield from _strings(node.body)
+        yield from _strings(node.orelse)
+
+
+def figure_words(source: str):
+    """``(line in the source, text)`` of every figure word of a piece of page code; ``text`` is
+    None for an f-string in a figure word's place. Raises SyntaxError."""
+    import ast
+
+    tree = ast.parse(source)
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        args = []
+        if name in FIGURE_CALLS:
+            args += call.args
+            args += [kw.value for kw in call.keywords if kw.arg in ("s", "text")]
+        if name in SLIDER_CALLS and len(call.args) > SLIDER_CALLS[name]:
+            args.append(call.args[SLIDER_CALLS[name]])
+        # name= of a widget call can be a list of options (values, not words): strings only
+        args += [kw.value for kw in call.keywords if kw.arg in FIGURE_KWARGS
+                 and (kw.arg != "name" or isinstance(kw.value, ast.Constant))]
+        for arg in args:
+            for lineno, text in _strings(arg):
+                if text is None or is_figure_word(text):
+                    yield lineno, text
+
+
+def extract_figures(book: Path, report: dict | None = None) -> dict:
+    """The figure words of the pages ``book/*.md``: ``{(None, msgid): entry info}`` (see
+    :func:`extract`), with each occurrence as ``("book/<page>.md", line)``. ``report`` (a dict)
+    receives the counts ``{"pages", "fstrings", "unparsed"}`` and the f-strings' places."""
+    found: dict = {}
+    report = {} if report is None else report
+    report.update(pages=0, fstrings=0, unparsed=[], fstring_places=[])
+    for page in sorted(book.glob("*.md")):
+        report["pages"] += 1
+        for first, source in code_cells(page):
+            try:
+                words = list(figure_words(source))
+            except SyntaxError as err:
+                report["unparsed"].append(f"{book.name}/{page.name}:{first + (err.lineno or 1) - 1}")
+                continue
+            for lineno, text in words:
+                where = (f"{book.name}/{page.name}", first + lineno - 1)
+                if text is None:
+                    report["fstrings"] += 1
+                    report["fstring_places"].append(f"{where[0]}:{where[1]}")
+                    continue
+                info = found.setdefault((None, text), {"msgid_plural": None, "occurrences": []})
+                if where not in info["occurrences"]:
+                    info["occurrences"].append(where)
+    return found
+
+
 def _header(lang: str, domain: str):
     import polib
 
@@ -321,14 +463,30 @@ def catalogue_path(lang: str, domain: str) -> Path:
     return LOCALES / LANGUAGES[lang] / "LC_MESSAGES" / f"{domain}.po"
 
 
-def update(package: Path = PACKAGE, locales: Path | None = None, quiet: bool = False) -> dict:
+def update(package: Path = PACKAGE, locales: Path | None = None, quiet: bool = False,
+           book: Path | None = None) -> dict:
     """Extract the messages of `package` and merge them into every catalogue (see above).
 
-    Returns ``{path: counts}``; files whose content would not change are not rewritten.
+    The figure words of the pages (``figures.po``) come from `book` (default: the ``book``
+    folder of the repository when `package` is this checkout's package); without such a
+    folder ``figures.po`` is left as it is. Returns ``{path: counts}``; files whose content
+    would not change are not rewritten.
     """
     import polib
 
     templates = extract(package)
+    if book is None and Path(package).resolve() == PACKAGE:
+        book = REPO / "book"
+    if book is not None and Path(book).is_dir():
+        found: dict = {}
+        templates["figures"] = extract_figures(Path(book), found)
+        if not quiet:
+            print(f"{Path(book).name}/*.md: {len(templates['figures'])} figure words of {found['pages']} pages; "
+                  f"{found['fstrings']} f-strings left in English (their text changes with the values)"
+                  + (f"; not parsed: {', '.join(found['unparsed'])}" if found["unparsed"] else ""))
+    elif not quiet:
+        print(f"no book/ folder{f' at {book}' if book else ''} (the package does not run from a checkout "
+              f"of the book): figures.po not refreshed")
     report = {}
     for lang, folder in LANGUAGES.items():
         if folder is None:

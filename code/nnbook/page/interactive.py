@@ -549,8 +549,9 @@ def _too_big(names, size, max_bytes, done, total) -> ValueError:
 
 def _build(draw, names, labels, values, fmts, initial, width, dpi, max_bytes, max_frames,
            live=None, alt=None) -> SliderFigure:
-    names = tuple(str(n) for n in names)
-    labels = tuple(str(lab) if lab is not None else n for lab, n in zip(labels, names))
+    # the pages' names and labels are English; shown in the reader's language (figures.po)
+    names = tuple(_(str(n)) for n in names)
+    labels = tuple(_(str(lab)) if lab is not None else n for lab, n in zip(labels, names))
     shape = tuple(len(v) for v in values)
     total = math.prod(shape)
     if total > max_frames:

@@ -28,11 +28,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nnbook.i18n import N_, _, ngettext
+from nnbook.i18n import N_, _, get_language, ngettext
 
 __all__ = ["use_style", "COLORS", "new_figure", "plot_curves", "plot_decision_regions",
            "loglog_slope", "image_grid", "set_alt_text", "alt_text", "describe_figure",
-           "CJK_FONTS", "cjk_font", "fit_cjk_text"]
+           "CJK_FONTS", "cjk_font", "fit_cjk_text", "translate_figure"]
 
 #: The palette of the style, in cycle order: Okabe–Ito (see the module's docstring).
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -82,9 +82,37 @@ _CJK_CHAR = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _MATH = re.compile(r"(?<!\\)\$.+?(?<!\\)\$", re.S)
 
 
+def translate_figure(fig):
+    """The figure's words in the reader's language: every text of the figure — titles,
+    suptitle, axis labels, legend texts and title, annotations, ``ax.text`` — whose exact text
+    has a translation (:func:`nnbook.i18n.gettext`; the pages' figure words are in
+    ``figures.po``) is replaced by it. Tick labels are left alone, and so is every text in
+    English (the default). Returns the figure.
+    """
+    from matplotlib.axis import Axis
+    from matplotlib.text import Text
+
+    fig = getattr(fig, "figure", fig)
+    if get_language() == "en":
+        return fig
+    ticks = set()
+    for axis in fig.findobj(Axis):
+        ticks.update(id(t) for t in axis.findobj(Text) if t is not axis.label)
+    for text in fig.findobj(Text):
+        if id(text) in ticks:
+            continue
+        words = text.get_text()
+        if words:
+            shown = _(words)
+            if shown != words:
+                text.set_text(shown)
+    return fig
+
+
 def fit_cjk_text(fig):
     """Let the words of a text that mixes Chinese and mathtext (``"误差 $E$"``) show.
 
+    First the figure's words are put into the reader's language (:func:`translate_figure`).
     Matplotlib draws a text with ``$...$`` through mathtext, whose words outside the dollars
     come from one font only (no fallback): the style's Latin font, which has no Chinese
     glyphs. Such a text is given the CJK font first (the formula keeps the book's math
@@ -93,7 +121,7 @@ def fit_cjk_text(fig):
     """
     from matplotlib.text import Text
 
-    fig = getattr(fig, "figure", fig)
+    fig = translate_figure(fig)
     font = cjk_font()
     if font is None:
         return fig
