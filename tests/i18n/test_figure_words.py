@@ -251,3 +251,16 @@ def test_a_slider_figure_shows_its_label_name_and_frames_in_the_reader_language(
     assert f"{zh('gates')} = 0" in chinese.html and zh("Training error") in chinese.html   # readout, alt
     assert english.labels == ("gates done in the backward pass",) and english.names == ("gates",)
     assert not CJK.search(re.sub(r'src="data:[^"]*"', "", english.html))
+
+
+def test_widgets_the_pages_make_show_their_description_in_the_readers_language():
+    import ipywidgets as widgets
+
+    from nnbook.i18n import language
+    from nnbook.page.plotting import use_style
+
+    use_style()
+    with language("zh"):
+        assert widgets.IntSlider(description="hidden layers").description == "隐含层数"
+        assert widgets.IntSlider(description="no such word").description == "no such word"
+    assert widgets.IntSlider(description="hidden layers").description == "hidden layers"

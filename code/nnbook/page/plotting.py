@@ -49,6 +49,29 @@ def use_style():
         plt.style.use(str(path))
     _add_cjk_fallback()
     _install_alt_text()
+    _translate_widget_words()
+
+
+def _translate_widget_words() -> None:
+    """Widgets the pages' code makes (``widgets.IntSlider(description="hidden layers")``,
+    ``interact``'s sliders) show their ``description`` in the reader's language: the words
+    are in the figure-word catalogue (figures.po) with the figures' titles and labels. The
+    pages' code stays the same in both editions; an untranslated word stays as written."""
+    try:
+        import ipywidgets
+    except ImportError:
+        return
+    init = ipywidgets.Widget.__init__
+    if getattr(init, "_nnbook", False):
+        return
+
+    def __init__(self, *args, **kwargs):
+        if isinstance(kwargs.get("description"), str) and get_language() != "en":
+            kwargs["description"] = _(kwargs["description"])
+        init(self, *args, **kwargs)
+
+    __init__._nnbook = True
+    ipywidgets.Widget.__init__ = __init__
 
 
 #: Fonts with Chinese glyphs, in order of preference: WenQuanYi Zen Hei (Linux, installed by
