@@ -146,3 +146,17 @@ def test_the_chinese_edition_has_its_own_search_and_index(site):
     assert (site / "zh" / "search.html").is_file() and (site / "zh" / "searchindex.js").is_file()
     index = (site / "zh" / "searchindex.js").read_text(encoding="utf-8")
     assert CJK.search(index), "the Chinese search index holds no Chinese words"
+
+
+def test_the_chinese_pages_run_their_code_in_chinese(site):
+    """What the package printed on the Chinese pages — check(...) results and the like — is
+    Chinese (the pages ran with NNBOOK_LANG=zh)."""
+    checked = 0
+    for docname in DOCNAMES:
+        english = article(site / f"{docname}.html").select(".nnbook-result")
+        chinese = article(site / "zh" / f"{docname}.html").select(".nnbook-result")
+        assert len(english) == len(chinese), docname
+        for b in chinese:
+            assert CJK.search(b.get_text()), f"{docname}: a check result not in Chinese: {b.get_text()[:200]}"
+            checked += 1
+    assert checked >= 10, f"only {checked} check results found on the pages"

@@ -118,9 +118,11 @@ def harness_source(requests: list[dict], language: str | None = None) -> str:
         "    import sys, importlib\n"
         "    for name in [m for m in list(sys.modules) if m == 'nnbook' or m.startswith('nnbook.')]:\n"
         "        del sys.modules[name]\n"
+        # the report's language first, by its own import: collect() keeps its two arguments
+        f"    importlib.import_module('nnbook.i18n').set_language({language!r})\n"
         "    harness = importlib.import_module('nnbook.exercises.grading_harness')\n"
         "    from IPython import get_ipython\n"
-        f"    harness.collect({text!r}, get_ipython().user_ns, {language!r})\n"
+        f"    harness.collect({text!r}, get_ipython().user_ns)\n"
         "__nnbook_collect__()\n"
         "del __nnbook_collect__\n"
     )
