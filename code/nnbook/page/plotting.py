@@ -66,8 +66,9 @@ def _translate_widget_words() -> None:
         return
 
     def __init__(self, *args, **kwargs):
-        if isinstance(kwargs.get("description"), str) and get_language() != "en":
-            kwargs["description"] = _(kwargs["description"])
+        words = kwargs.get("description")
+        if isinstance(words, str) and get_language() != "en":
+            kwargs["description"] = _(words)
         init(self, *args, **kwargs)
 
     __init__._nnbook = True
