@@ -47,7 +47,11 @@ def structure(main) -> dict:
 
     return {
         "sections (h1-h3)": [count(f"h{i}") for i in (1, 2, 3)],
-        "formulas": Counter(m.get_text() for m in main.select(".math")),
+        # the prose's formulas, to the letter (white space aside); formulas the code printed (a
+        # SymPy derivation's \text{...} notes speak the reader's language) only counted
+        "formulas": Counter(" ".join(m.get_text().split()) for m in main.select(".math")
+                            if m.find_parent(class_="cell_output") is None),
+        "formulas printed by code": len(main.select(".cell_output .math")),
         "images": count("img"),
         "tables": count("table"),
         "exercises": count(".exercise"),
@@ -119,7 +123,9 @@ def test_each_page_glues_the_same_numbers_in_both_editions(site, docname):
 
 
 def _english_prose(text: str) -> bool:
-    words = re.findall(r"[A-Za-z]{3,}", text)
+    """A sentence in English: four or more lower-case English words and no Chinese (names,
+    citations and code words alone are not prose)."""
+    words = re.findall(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z])", text)
     return len(words) >= 4 and not CJK.search(text)
 
 
@@ -144,8 +150,14 @@ def test_the_chinese_edition_says_it_is_chinese(site):
 
 def test_the_chinese_edition_has_its_own_search_and_index(site):
     assert (site / "zh" / "search.html").is_file() and (site / "zh" / "searchindex.js").is_file()
-    index = (site / "zh" / "searchindex.js").read_text(encoding="utf-8")
-    assert CJK.search(index), "the Chinese search index holds no Chinese words"
+    import json
+
+    text = (site / "zh" / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1:text.rindex(")")])
+    terms = [t for t in index["terms"] if CJK.search(t)]
+    titles = [t for t in index["titles"] if CJK.search(t)]
+    assert len(terms) > 100, f"the Chinese search index has {len(terms)} Chinese terms"
+    assert len(titles) >= len(index["titles"]) - 2, "page titles in the Chinese search index are not Chinese"
 
 
 def test_the_chinese_pages_run_their_code_in_chinese(site):

@@ -71,7 +71,24 @@ def overrides(edition: Edition) -> dict:
         })
     if edition.title:
         out.update({"html_title": edition.title, "project": edition.title})
+    if edition.language == "zh_CN":
+        # the search splits Chinese text into words with jieba; the glossary's terms are words
+        out["html_search_options"] = {"dict": str(search_dictionary(edition))}
+        # myst-nb's folded cells
+        out.update({"nb_code_prompt_show": "显示代码单元", "nb_code_prompt_hide": "隐藏代码单元"})
     return out
+
+
+def search_dictionary(edition: Edition) -> Path:
+    """A jieba user dictionary of the glossary's Chinese terms (so that the search finds
+    误差反向传播 as one word), written into the edition's build folder."""
+    from nnbook.page.glossary import terms
+
+    path = edition.build_root / "search-words.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    words = sorted({t.zh for t in terms() if " " not in t.zh})
+    path.write_text("".join(f"{w} 1000 n\n" for w in words), encoding="utf-8")
+    return path
 
 
 def clean(edition: Edition) -> None:
