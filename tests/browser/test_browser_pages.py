@@ -613,7 +613,12 @@ def expected_launch_links(info) -> dict[str, str]:
     org, name = m.groups()
     book = str(repo.get("path_to_book") or "").strip("/")
     ext = ".ipynb" if info.source.with_suffix(".ipynb").is_file() else info.source.suffix
-    rel = f"{book + '/' if book else ''}{info.docname}{ext}"
+    docname = info.docname
+    if info.edition != "en" and ext == ".ipynb":
+        # another edition's pages open its own notebooks, book/<edition>/<page>.ipynb
+        folder, _, stem = docname.rpartition("/")
+        docname = f"{folder + '/' if folder else ''}{info.edition}/{stem}"
+    rel = f"{book + '/' if book else ''}{docname}{ext}"
     ui = {"classic": "tree", "jupyterlab": "lab/tree"}[launch.get("notebook_interface") or "classic"]
     links = {}
     if launch.get("binderhub_url"):

@@ -326,7 +326,8 @@ def test_chinese_notebook_runs_and_its_checks_answer_in_chinese(lab, chromium):
             f"book/zh/{CHINESE}.ipynb: a check(...) result is not in Chinese: {[c[:200] for c in checks]}")
         markdown = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-MarkdownOutput'))
             .map(e => e.innerText).join('\\n')""")
-        assert len(cjk.findall(markdown)) > 500, "the notebook's text is not Chinese"
+        # JupyterLab renders only the cells near the view: a few hundred characters are there
+        assert len(cjk.findall(markdown)) > 100, "the notebook's text is not Chinese"
         quiz = page.locator(".jp-OutputArea-output .Quiz").first
         assert cjk.search(quiz.inner_text()), "the quiz is not in Chinese"
     finally:

@@ -47,7 +47,7 @@ def _text(path: Path) -> tuple[str, ...]:
 def _squash(text: str) -> str:
     """Letters and digits only, lower case: PDF text extraction loses spaces and hyphens,
     and gives ligatures as one character ("ﬁ": NFKC makes it "fi")."""
-    return re.sub(r"[^0-9a-z]+", "", unicodedata.normalize("NFKC", html.unescape(text)).lower())
+    return re.sub(r"[^0-9a-z\u4e00-\u9fff]+", "", unicodedata.normalize("NFKC", html.unescape(text)).lower())
 
 
 def _plain_run(fragment_html: str, words: int = 5) -> str | None:
