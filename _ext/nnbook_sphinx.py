@@ -284,6 +284,7 @@ def translatable_titles(app) -> None:
             from sphinx_exercise.nodes import exercise_subtitle, exercise_title, solution_subtitle, solution_title
 
             source = self.document["source"]
+            lines: list[str] = []           # the page's source, read at the first exercise title
             found = []
             for node in self.document.findall(nodes.math_block):
                 node["translatable"] = False
@@ -299,7 +300,9 @@ def translatable_titles(app) -> None:
                 node.source = node.source or source
                 node.line = node.line or _line_of(node)
                 if isinstance(node, exercise_subtitle):
-                    node.rawsource = _directive_argument(node.source, node.line) or node.astext()
+                    if not lines:
+                        lines = _source_lines(node.source)
+                    node.rawsource = _directive_argument(lines, node.line) or node.astext()
                 elif not node.rawsource.strip():
                     node.rawsource = node.astext()
                 found.append((node.rawsource.replace("\n", " ").strip(), node.source, node.line))
@@ -352,14 +355,22 @@ def translatable_titles(app) -> None:
     app.connect("doctree-resolved", to_gettext_catalogue)
 
 
-def _directive_argument(source, line) -> str:
-    """The title a directive's first line gives (``{exercise} Title with $math$``), as written:
-    the message keeps its markup, like every other message of the page."""
+def _source_lines(source) -> list[str]:
+    try:
+        return Path(source).read_text(encoding="utf-8").splitlines()
+    except (OSError, TypeError):
+        return []
+
+
+def _directive_argument(lines: list[str], line) -> str:
+    """The title a directive's first line (``line`` of the page's ``lines``) gives
+    (``{exercise} Title with $math$``), as written: the message keeps its markup, like every
+    other message of the page."""
     import re
 
     try:
-        text = Path(source).read_text(encoding="utf-8").splitlines()[int(line) - 1]
-    except (OSError, ValueError, TypeError, IndexError):
+        text = lines[int(line) - 1]
+    except (ValueError, TypeError, IndexError):
         return ""
     m = re.match(r"^\s*(?:`{3,}|~{3,}|:{3,})\{[\w:-]+\}\s+(.*?)\s*$", text)
     return m.group(1) if m else ""

@@ -45,7 +45,7 @@ def _emit(record: dict) -> None:
     publish_display_data({MIME: json.dumps(record)})
 
 
-def collect(requests_json: str, namespace: dict, language: str | None = None) -> None:
+def collect(requests_json: str, namespace: dict) -> None:
     """Report the answers of the requested exercises (see the module docstring).
 
     Parameters
@@ -56,17 +56,12 @@ def collect(requests_json: str, namespace: dict, language: str | None = None) ->
         for function exercises.
     namespace : dict
         The notebook's globals (``get_ipython().user_ns``).
-    language : str, optional
-        The grader's language (:func:`nnbook.i18n.get_language`): the few texts made here (the
-        student's lines of a traceback) are in the language of the grader's report, whatever
-        language the notebook chose.
+
+    The cell :func:`harness_source` writes sets the grader's language first, so the few texts
+    made here (the student's lines of a traceback) are in the language of the grader's report,
+    whatever language the notebook chose.
     """
     from . import plain
-
-    if language:
-        from ..i18n import set_language
-
-        set_language(language)
 
     for request in json.loads(requests_json):
         exercise_id = request["id"]

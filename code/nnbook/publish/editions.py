@@ -91,20 +91,9 @@ def search_dictionary(edition: Edition) -> Path:
     return path
 
 
-def clean(edition: Edition) -> None:
-    """What a build from clean removes: the edition's build, doctrees, execution cache, progress."""
-    if edition.code == "en":
-        for path in (BUILD / "html", BUILD / "jupyter_execute", edition.doctrees, edition.execution_cache):
-            shutil.rmtree(path, ignore_errors=True)
-    else:
-        shutil.rmtree(edition.build_root, ignore_errors=True)
-        shutil.rmtree(edition.html, ignore_errors=True)
-    edition.progress.unlink(missing_ok=True)
-
-
 def build(code: str, *, strict: bool = False) -> int:
-    """Build one edition (``strict``: every page, warnings are errors; ``make strict`` cleans
-    ``_build`` first)."""
+    """Build one edition (``strict``: every page, warnings are errors; ``make strict`` removes
+    the earlier builds of both editions first)."""
     from jupyter_book.sphinx import build_sphinx
 
     edition = EDITIONS[code]
@@ -153,14 +142,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("build")
     p.add_argument("edition", choices=sorted(EDITIONS))
     p.add_argument("--strict", action="store_true", help="all pages, -W --keep-going")
-    p.add_argument("--clean", action="store_true", help="remove the edition's earlier build first")
     sub.add_parser("publish", help="copy the built editions into the English site (_build/html/<edition>/)")
     args = parser.parse_args(argv)
     if args.command == "publish":
         publish_all()
         return 0
-    if args.clean:
-        clean(EDITIONS[args.edition])
     return build(args.edition, strict=args.strict)
 
 

@@ -167,13 +167,18 @@ def languages(root: str | Path | None = None) -> list[str]:
 
 
 def translate_page_markdown(root: Path, language: str):
-    """``translate(docname, markdown)``: a page's MyST text in ``language``, through its catalogue."""
+    """``translate(docname, markdown)``: a page's MyST text in ``language``, through its catalogue
+    (each page's catalogue read once, however many cells are translated)."""
     from nnbook.publish import catalogues
+
+    tables: dict[str, dict] = {}
 
     def translate(docname: str, markdown: str) -> str:
         if language == "en":
             return markdown
-        return catalogues.translate_markdown(markdown, catalogues.table(Path(docname).name, root=root))[0]
+        if docname not in tables:
+            tables[docname] = catalogues.table(Path(docname).name, root=root)
+        return catalogues.translate_markdown(markdown, tables[docname])[0]
 
     return translate
 
